@@ -1,0 +1,157 @@
+"""Who may see and do what. The one place permission decisions are made.
+
+HTML views, the API, the admin and Celery tasks all call these functions. The group is the
+boundary: a user sees objects of their own group only (superusers, the network coordinators,
+see every group). Inside a group, residents' personal data goes only to organizers, operators
+and the volunteer who holds the task.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from users.models import Role
+
+if TYPE_CHECKING:
+    from requests.models import HelpRequest
+    from volunteers.models import Volunteer
+
+# How each model reaches its group; used to scope every queryset a user sees.
+GROUP_PATHS: dict[str, str] = {
+    "neighbors.group": "pk",
+    "neighbors.block": "group",
+    "neighbors.neighbor": "block__group",
+    "volunteers.volunteer": "user__group",
+    "users.user": "group",
+    "requests.helprequest": "block__group",
+    "requests.requestevent": "help_request__block__group",
+    "requests.offer": "help_request__block__group",
+    "requests.notificationlog": "help_request__block__group",
+}
+
+
+def _signed_in(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def is_coordinator(user) -> bool:
+    """Network coordinators (superusers) see every group."""
+    return _signed_in(user) and user.is_superuser
+
+
+def is_organizer(user) -> bool:
+    return _signed_in(user) and user.role == Role.ORGANIZER and user.group_id is not None
+
+
+def is_operator(user) -> bool:
+    return _signed_in(user) and user.role == Role.OPERATOR and user.group_id is not None
+
+
+def is_staff_of_group(user) -> bool:
+    """Organizers and operators: they handle requests and see residents' details."""
+    return is_coordinator(user) or is_organizer(user) or is_operator(user)
+
+
+def volunteer_profile(user) -> Volunteer | None:
+    """The volunteer profile of a signed-in volunteer, whatever its verification state."""
+    if not _signed_in(user) or user.role != Role.VOLUNTEER or user.group_id is None:
+        return None
+    try:
+        return user.volunteer
+    except user.__class__.volunteer.RelatedObjectDoesNotExist:
+        return None
+
+
+def active_volunteer(user) -> Volunteer | None:
+    """The profile of a verified volunteer; pending, paused and removed ones get None."""
+    volunteer = volunteer_profile(user)
+    if volunteer is not None and volunteer.is_active_volunteer:
+        return volunteer
+    return None
+
+
+def scope(queryset: QuerySet, user) -> QuerySet:
+    """Restrict any queryset of a group-owned model to what the user's group may see."""
+    if is_coordinator(user):
+        return queryset
+    if not _signed_in(user) or user.group_id is None:
+        return queryset.none()
+    path = GROUP_PATHS[queryset.model._meta.label_lower]
+    return queryset.filter(**{path: user.group_id})
+
+
+def can_see(user, obj: Model) -> bool:
+    """Whether obj belongs to a group the user may see."""
+    return scope(obj.__class__._default_manager.filter(pk=obj.pk), user).exists()
+
+
+def can_create_request(user) -> bool:
+    """Organizers, operators and verified volunteers may enter requests for residents."""
+    return is_staff_of_group(user) or active_volunteer(user) is not None
+
+
+def can_manage_group(user) -> bool:
+    """Organizers (and coordinators) verify volunteers, assign blocks, reimburse."""
+    return is_coordinator(user) or is_organizer(user)
+
+
+def can_see_personal_details(user, help_request: HelpRequest) -> bool:
+    """Name, flat, phone and code word: staff of the group, or the volunteer holding the task.
+
+    The volunteer keeps them while the task is in hand and for a day after delivery (to
+    answer a call about change or a receipt), then they disappear from the volunteer's view.
+    """
+    if is_staff_of_group(user):
+        return can_see(user, help_request)
+    volunteer = active_volunteer(user)
+    if volunteer is None or help_request.volunteer_id != volunteer.pk:
+        return False
+    if help_request.status in ("claimed", "bought"):
+        return True
+    if help_request.status == "delivered" and help_request.delivered_at:
+        window = timedelta(hours=settings.DELIVERED_DETAILS_VISIBLE_HOURS)
+        return timezone.now() - help_request.delivered_at < window
+    return False
+
+
+def get_request_for_staff(user, pk) -> HelpRequest:
+    """A help request for an organizer or operator of its group, or 404."""
+    from requests.models import HelpRequest
+
+    if not is_staff_of_group(user):
+        raise Http404
+    queryset = HelpRequest.objects.select_related("block", "neighbor", "volunteer__user")
+    return _get_or_404(scope(queryset, user), pk)
+
+
+def get_task_for_volunteer(user, pk) -> HelpRequest:
+    """A help request as a task for a verified volunteer of its group, or 404.
+
+    Another group's id, or a task held by another volunteer, answers exactly like an id
+    that does not exist, so ids cannot be probed.
+    """
+    from requests.models import HelpRequest
+
+    volunteer = active_volunteer(user)
+    if volunteer is None:
+        raise Http404
+    queryset = scope(HelpRequest.objects.select_related("block", "neighbor"), user)
+    help_request = _get_or_404(queryset, pk)
+    if help_request.volunteer_id not in (None, volunteer.pk):
+        raise Http404
+    return help_request
+
+
+def _get_or_404(queryset: QuerySet, pk):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        # A malformed id is "not found" too, never a 500.
+        raise Http404 from exc

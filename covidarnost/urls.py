@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/tasks/", permanent=False)),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("users.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    # Volunteer mobile pages (/tasks/, /profile/ …).
+    path("", include("volunteers.urls")),
+    # Help-request pages for helpers and organizers, and webhooks.
+    path("", include("requests.urls")),
+    path("api/v1/", include("covidarnost.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+admin.site.site_header = settings.ADMIN_SITE_HEADER
+admin.site.site_title = settings.ADMIN_SITE_HEADER

@@ -1,0 +1,169 @@
+"""Groups, the blocks (buildings) they split their district into, and the neighbors living there."""
+
+import uuid
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+
+class Network(models.Model):
+    """A wider network of initiative groups (a city-wide movement, for example)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+
+    class Meta:
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Group(models.Model):
+    """A local initiative group: the boundary of who sees what."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    network = models.ForeignKey(
+        Network,
+        verbose_name=_("network"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="groups",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=50, unique=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    # Unclaimed requests older than this alert the organizers.
+    sla_minutes = models.PositiveIntegerField(_("time to claim, minutes"), default=120)
+    urgent_sla_minutes = models.PositiveIntegerField(
+        _("time to claim an urgent request, minutes"), default=30
+    )
+    match_radius_km = models.DecimalField(
+        _("matching radius, km"),
+        max_digits=5,
+        decimal_places=2,
+        default=3,
+        validators=[MinValueValidator(0.1)],
+    )
+    safety_protocol = models.TextField(
+        _("safety protocol"),
+        blank=True,
+        help_text=_("Shown to every volunteer before their first task. Empty: the default text."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Block(models.Model):
+    """A residential building; volunteers are assigned blocks, paper forms hang in its entrances."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    group = models.ForeignKey(
+        Group, verbose_name=_("group"), on_delete=models.PROTECT, related_name="blocks"
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=12,
+        help_text=_("Short code printed on forms and flyers, unique within the group."),
+    )
+    address = models.CharField(_("address"), max_length=300)
+    entrances = models.PositiveSmallIntegerField(
+        _("entrances"), default=1, validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
+    floors = models.PositiveSmallIntegerField(
+        _("floors"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    latitude = models.FloatField(
+        _("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        _("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+
+    class Meta:
+        verbose_name = _("block")
+        verbose_name_plural = _("blocks")
+        ordering = ["group", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "code"],
+                name="block_code_unique_in_group",
+                violation_error_message=_("This group already has a block with this code."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=-90, latitude__lte=90),
+                name="block_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__gte=-180, longitude__lte=180),
+                name="block_longitude_range",
+            ),
+        ]
+        indexes = [
+            # Bounding-box prefilter when looking for blocks near a point.
+            models.Index(fields=["latitude", "longitude"], name="block_lat_lon"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.address}"
+
+
+class Neighbor(models.Model):
+    """A resident who may need help. Personal data: shown only to whom it must be."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    block = models.ForeignKey(
+        Block, verbose_name=_("block"), on_delete=models.PROTECT, related_name="neighbors"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    flat = models.CharField(_("flat"), max_length=10, blank=True)
+    entrance = models.PositiveSmallIntegerField(
+        _("entrance"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    floor = models.SmallIntegerField(_("floor"), null=True, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
+    notes = models.TextField(
+        _("notes for volunteers"),
+        blank=True,
+        max_length=2000,
+        help_text=_("For example: hard of hearing, ring twice, allergic to nuts."),
+    )
+    consent_to_contact = models.BooleanField(
+        _("agreed to be contacted"),
+        default=False,
+        help_text=_("The resident agreed that volunteers may phone or visit them."),
+    )
+    is_isolated = models.BooleanField(
+        _("isolated"),
+        default=False,
+        help_text=_("Lives alone and rarely goes out: volunteers check in every week."),
+    )
+    last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("neighbor")
+        verbose_name_plural = _("neighbors")
+        ordering = ["block", "flat", "name"]
+        indexes = [
+            # Weekly check-in list: isolated neighbors by last contact.
+            models.Index(
+                fields=["is_isolated", "last_contact_at"], name="neighbor_isolated_contact"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Admin and logs show the block and flat, never the name.
+        flat = _("flat %(flat)s") % {"flat": self.flat} if self.flat else ""
+        return f"{self.block.code} {flat}".strip()

@@ -1,0 +1,35 @@
+"""Writes for groups, blocks and neighbors."""
+
+from django.db import transaction
+
+from neighbors.models import Block, Neighbor
+
+
+@transaction.atomic
+def neighbor_create(
+    *,
+    block: Block,
+    name: str,
+    flat: str = "",
+    phone: str = "",
+    entrance: int | None = None,
+    floor: int | None = None,
+    notes: str = "",
+    consent_to_contact: bool = True,
+    is_isolated: bool = False,
+) -> Neighbor:
+    """Register a resident of a block. Validates every field before saving."""
+    neighbor = Neighbor(
+        block=block,
+        name=name.strip(),
+        flat=flat.strip(),
+        phone=phone or "",
+        entrance=entrance,
+        floor=floor,
+        notes=notes,
+        consent_to_contact=consent_to_contact,
+        is_isolated=is_isolated,
+    )
+    neighbor.full_clean()
+    neighbor.save()
+    return neighbor

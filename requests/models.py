@@ -1,0 +1,297 @@
+"""Help requests, their append-only history, and offers made to volunteers."""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+DETAILS_MAX_LENGTH = 5000
+
+
+class Status(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLAIMED = "claimed", _("Claimed")
+    BOUGHT = "bought", _("Bought, on the way")
+    DELIVERED = "delivered", _("Delivered")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Kind(models.TextChoices):
+    GROCERIES = "groceries", _("Groceries")
+    MEDICINE = "medicine", _("Medicine")
+    PRESCRIPTION = "prescription", _("Pharmacy with prescription")
+    ERRAND = "errand", _("Household errand")
+    CONSULTATION = "consultation", _("Consultation callback")
+    OTHER = "other", _("Other")
+
+
+class Payment(models.TextChoices):
+    CASH_ON_DELIVERY = "cash_on_delivery", _("Cash on delivery")
+    PREPAID = "prepaid", _("Prepaid")
+    FREE = "free", _("Free")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    URGENT = "urgent", _("Urgent")
+
+
+class Source(models.TextChoices):
+    PAPER_FORM = "paper_form", _("Paper form")
+    PHONE = "phone", _("Phone call")
+    WEB = "web", _("Web")
+    VOLUNTEER = "volunteer", _("Volunteer")
+
+
+class PaidBy(models.TextChoices):
+    RESIDENT_CASH = "resident_cash", _("Resident paid cash")
+    GROUP_FUND = "group_fund", _("Group fund")
+    VOLUNTEER = "volunteer", _("Volunteer paid, to be reimbursed")
+
+
+class HelpRequest(models.Model):
+    """One errand for one neighbor. Status changes only through requests.services."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    neighbor = models.ForeignKey(
+        "neighbors.Neighbor",
+        verbose_name=_("neighbor"),
+        on_delete=models.PROTECT,
+        related_name="help_requests",
+    )
+    block = models.ForeignKey(
+        "neighbors.Block",
+        verbose_name=_("block"),
+        on_delete=models.PROTECT,
+        related_name="help_requests",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    details = models.TextField(
+        _("what is needed"),
+        validators=[MaxLengthValidator(DETAILS_MAX_LENGTH)],
+    )
+    budget = models.DecimalField(
+        _("budget"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    payment = models.CharField(
+        _("payment"), max_length=16, choices=Payment.choices, default=Payment.CASH_ON_DELIVERY
+    )
+    urgency = models.CharField(
+        _("urgency"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    due_at = models.DateTimeField(_("needed by"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    form_serial = models.CharField(
+        _("paper form number"),
+        max_length=32,
+        blank=True,
+        help_text=_("The number printed on the paper form, when the request came on paper."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # A retry of the same API call (same helper, same key) returns this request, never a copy.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer",
+        verbose_name=_("volunteer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="help_requests",
+    )
+    code_word = models.CharField(
+        _("code word"),
+        max_length=32,
+        help_text=_("Told to the resident at intake; the volunteer says it at the door."),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    bought_at = models.DateTimeField(_("bought"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # Delivery report.
+    spent = models.DecimalField(
+        _("amount spent"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    paid_by = models.CharField(_("paid by"), max_length=16, choices=PaidBy.choices, blank=True)
+    receipt = models.ImageField(_("receipt photo"), upload_to="receipts/%Y/%m/", blank=True)
+    reimbursed_at = models.DateTimeField(_("reimbursed"), null=True, blank=True)
+    reimbursed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reimbursed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("help request")
+        verbose_name_plural = _("help requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status__in=["open", "cancelled"], volunteer__isnull=True)
+                    | models.Q(
+                        status__in=["claimed", "bought", "delivered"], volunteer__isnull=False
+                    )
+                ),
+                name="help_request_volunteer_matches_status",
+                violation_error_message=_(
+                    "A claimed or delivered request has a volunteer; an open one has none."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="delivered") | models.Q(delivered_at__isnull=False),
+                name="help_request_delivered_has_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(spent__isnull=True) | models.Q(spent__gte=0),
+                name="help_request_spent_not_negative",
+            ),
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="help_request_idempotency_key_unique",
+            ),
+        ]
+        indexes = [
+            # Volunteer task list and sweeper: open requests of a block, oldest first.
+            models.Index(fields=["status", "block", "created_at"], name="hr_status_block_created"),
+            # "My tasks": requests a volunteer holds.
+            models.Index(fields=["volunteer", "status"], name="hr_volunteer_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.block.code} · {str(self.id)[:8]}"
+
+    @property
+    def short_id(self) -> str:
+        return str(self.id)[:8]
+
+
+class RequestEvent(models.Model):
+    """Append-only history: one row per transition, written by requests.services."""
+
+    help_request = models.ForeignKey(
+        HelpRequest, verbose_name=_("help request"), on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=24)
+    from_status = models.CharField(_("from"), max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=Status.choices)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("request event")
+        verbose_name_plural = _("request events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_status or '-'} → {self.to_status}"
+
+
+class OfferStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+    WITHDRAWN = "withdrawn", _("Withdrawn (taken by someone else)")
+
+
+class Offer(models.Model):
+    """A request offered to one volunteer by the matcher, with the reason for the choice."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    help_request = models.ForeignKey(
+        HelpRequest, verbose_name=_("help request"), on_delete=models.CASCADE, related_name="offers"
+    )
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer",
+        verbose_name=_("volunteer"),
+        on_delete=models.CASCADE,
+        related_name="offers",
+    )
+    rank = models.PositiveSmallIntegerField(_("offer number"))
+    reason = models.CharField(_("why this volunteer"), max_length=200, blank=True)
+    score = models.FloatField(_("score"), default=0)
+    # Short code a volunteer can reply by SMS to accept.
+    short_code = models.CharField(_("reply code"), max_length=8)
+    status = models.CharField(
+        _("status"), max_length=16, choices=OfferStatus.choices, default=OfferStatus.PENDING
+    )
+    created_at = models.DateTimeField(_("offered"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        ordering = ["help_request", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["help_request", "volunteer"], name="offer_once_per_volunteer"
+            ),
+            # At most one live offer per request at a time.
+            models.UniqueConstraint(
+                fields=["help_request"],
+                condition=models.Q(status="pending"),
+                name="offer_one_pending_per_request",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "expires_at"], name="offer_status_expires")]
+
+    def __str__(self) -> str:
+        return f"#{self.rank} {self.help_request.short_id} → {self.volunteer_id}"
+
+
+class NotificationLog(models.Model):
+    """One row per notification sent; its unique key makes reminders and offers send once."""
+
+    key = models.CharField(max_length=200, unique=True)
+    channel = models.CharField(max_length=16)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    help_request = models.ForeignKey(
+        HelpRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notification sent")
+        verbose_name_plural = _("notifications sent")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,320 @@
+"""Writes for help requests: creation and every status change.
+
+Each change goes through the table in requests.transitions, locks the row, re-checks the status
+with a conditional UPDATE (so two volunteers can never both hold one request, on PostgreSQL or
+SQLite), writes a RequestEvent, and announces itself with help_request_changed after commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from covidarnost import permissions
+from neighbors.models import Block, Neighbor
+from neighbors.services import neighbor_create
+from requests.code_words import new_code_word
+from requests.exceptions import (
+    AlreadyTaken,
+    NotAllowed,
+    SafetyProtocolNotAccepted,
+    TransitionNotAllowed,
+    VolunteerCannotClaim,
+)
+from requests.models import HelpRequest, PaidBy, RequestEvent, Source, Status
+from requests.signals import help_request_changed
+from requests.transitions import TRANSITIONS, Action
+from volunteers.models import Volunteer
+
+logger = logging.getLogger(__name__)
+
+
+def _announce(help_request_id, action: str, actor_id) -> None:
+    transaction.on_commit(
+        lambda: help_request_changed.send(
+            sender=HelpRequest, help_request_id=help_request_id, action=action, actor_id=actor_id
+        )
+    )
+
+
+def _apply(
+    help_request: HelpRequest,
+    action: str,
+    *,
+    actor,
+    note: str = "",
+    holder: Volunteer | None = None,
+    changes: dict[str, Any] | None = None,
+) -> HelpRequest:
+    """Move the request along TRANSITIONS[action] or raise; never saves half a change.
+
+    holder: when given, the request must be held by this volunteer (release, deliver …).
+    """
+    rule = TRANSITIONS[action]
+    with transaction.atomic():
+        current = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+        if holder is not None and current.volunteer_id != holder.pk:
+            raise NotAllowed(_("You do not hold this task."))
+        if current.status not in rule.sources:
+            if action == Action.CLAIM and current.volunteer_id is not None:
+                raise AlreadyTaken
+            raise TransitionNotAllowed(
+                _("Cannot do “%(action)s” while the request is “%(status)s”.")
+                % {"action": Action(action).label, "status": current.get_status_display()}
+            )
+        values = {"status": rule.target, **(changes or {})}
+        # The conditional UPDATE is what makes a concurrent second claim lose even where
+        # SELECT … FOR UPDATE is a no-op (SQLite).
+        updated = HelpRequest.objects.filter(pk=current.pk, status=current.status).update(**values)
+        if updated != 1:
+            raise AlreadyTaken if action == Action.CLAIM else TransitionNotAllowed
+        RequestEvent.objects.create(
+            help_request=current,
+            actor=actor,
+            action=action,
+            from_status=current.status,
+            to_status=rule.target,
+            note=note,
+        )
+        _announce(current.pk, action, getattr(actor, "pk", None))
+    logger.info("help_request %s: %s", current.pk, action)
+    help_request.refresh_from_db()
+    return help_request
+
+
+@transaction.atomic
+def help_request_create(
+    *,
+    created_by,
+    block: Block,
+    kind: str,
+    details: str,
+    source: str,
+    neighbor: Neighbor | None = None,
+    neighbor_data: dict[str, Any] | None = None,
+    budget: Decimal | None = None,
+    payment: str = "",
+    urgency: str = "",
+    due_at=None,
+    form_serial: str = "",
+    idempotency_key: str | None = None,
+) -> tuple[HelpRequest, bool]:
+    """Enter a request for a resident; returns (request, created).
+
+    Rules: the helper may create requests and sees the block; the neighbor lives in the
+    group of the block (an existing one, or a new one from neighbor_data); a repeated
+    idempotency key from the same helper returns the first request instead of a copy.
+    """
+    if not permissions.can_create_request(created_by):
+        raise NotAllowed
+    if not permissions.can_see(created_by, block):
+        raise NotAllowed(_("This block belongs to another group."))
+    if idempotency_key:
+        existing = HelpRequest.objects.filter(
+            created_by=created_by, idempotency_key=idempotency_key
+        ).first()
+        if existing is not None:
+            return existing, False
+    if neighbor is None:
+        if not neighbor_data:
+            raise ValidationError({"neighbor": _("Say who the request is for.")})
+        neighbor = neighbor_create(block=block, **neighbor_data)
+    elif neighbor.block.group_id != block.group_id:
+        raise NotAllowed(_("This neighbor belongs to another group."))
+
+    help_request = HelpRequest(
+        neighbor=neighbor,
+        block=block,
+        kind=kind,
+        details=details.strip(),
+        source=source or Source.WEB,
+        budget=budget,
+        due_at=due_at,
+        form_serial=form_serial.strip(),
+        created_by=created_by,
+        idempotency_key=idempotency_key or None,
+        code_word=new_code_word(),
+        status=Status.OPEN,
+    )
+    if payment:
+        help_request.payment = payment
+    if urgency:
+        help_request.urgency = urgency
+    help_request.full_clean(exclude=["idempotency_key"])
+    try:
+        with transaction.atomic():
+            help_request.save()
+    except IntegrityError:
+        # A concurrent retry with the same key won the race: return its request.
+        if idempotency_key:
+            return HelpRequest.objects.get(
+                created_by=created_by, idempotency_key=idempotency_key
+            ), False
+        raise
+    RequestEvent.objects.create(
+        help_request=help_request,
+        actor=created_by,
+        action=Action.CREATE,
+        to_status=Status.OPEN,
+    )
+    _announce(help_request.pk, Action.CREATE, created_by.pk)
+    logger.info("help_request %s: created from %s", help_request.pk, help_request.source)
+    return help_request, True
+
+
+def _check_can_claim(volunteer: Volunteer, help_request: HelpRequest) -> None:
+    if not volunteer.is_active_volunteer or volunteer.group_id != help_request.block.group_id:
+        raise NotAllowed
+    if volunteer.safety_protocol_accepted_at is None:
+        raise SafetyProtocolNotAccepted
+    in_hand = volunteer.help_requests.filter(status__in=[Status.CLAIMED, Status.BOUGHT]).count()
+    if in_hand >= volunteer.max_open_tasks:
+        raise VolunteerCannotClaim(
+            _("You already hold %(count)d tasks, your limit. Deliver or release one first.")
+            % {"count": in_hand}
+        )
+
+
+def help_request_claim(*, help_request: HelpRequest, volunteer: Volunteer) -> HelpRequest:
+    """A verified volunteer of the group takes an open request.
+
+    Rules: safety protocol accepted, under their max open tasks, request still open. Of two
+    volunteers claiming at once exactly one wins; the other gets AlreadyTaken.
+    """
+    with transaction.atomic():
+        # Serialises one volunteer's concurrent claims so the task limit holds.
+        locked = Volunteer.objects.select_for_update().select_related("user").get(pk=volunteer.pk)
+        _check_can_claim(locked, help_request)
+        return _apply(
+            help_request,
+            Action.CLAIM,
+            actor=volunteer.user,
+            changes={"volunteer": volunteer, "claimed_at": timezone.now()},
+        )
+
+
+def help_request_release(
+    *, help_request: HelpRequest, volunteer: Volunteer, reason: str
+) -> HelpRequest:
+    """The holding volunteer gives a task back to the open list, saying why."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why you release the task.")})
+    return _apply(
+        help_request,
+        Action.RELEASE,
+        actor=volunteer.user,
+        holder=volunteer,
+        note=reason.strip(),
+        changes={"volunteer": None, "claimed_at": None, "bought_at": None},
+    )
+
+
+def help_request_mark_bought(*, help_request: HelpRequest, volunteer: Volunteer) -> HelpRequest:
+    """The holding volunteer has bought what was asked and is on the way."""
+    return _apply(
+        help_request,
+        Action.MARK_BOUGHT,
+        actor=volunteer.user,
+        holder=volunteer,
+        changes={"bought_at": timezone.now()},
+    )
+
+
+def help_request_deliver(
+    *,
+    help_request: HelpRequest,
+    volunteer: Volunteer,
+    spent: Decimal | None = None,
+    paid_by: str = "",
+    note: str = "",
+    receipt: UploadedFile | None = None,
+) -> HelpRequest:
+    """The holding volunteer handed the errand over; records money spent and who paid.
+
+    Rules: spent is not negative; when money was spent, say who paid; a receipt is an image.
+    """
+    if spent is not None and spent < 0:
+        raise ValidationError({"spent": _("The amount cannot be negative.")})
+    if spent and not paid_by:
+        raise ValidationError({"paid_by": _("Say who paid for the purchase.")})
+    if paid_by and paid_by not in PaidBy.values:
+        raise ValidationError({"paid_by": _("Unknown way of paying.")})
+    with transaction.atomic():
+        delivered = _apply(
+            help_request,
+            Action.DELIVER,
+            actor=volunteer.user,
+            holder=volunteer,
+            note=note.strip(),
+            changes={"delivered_at": timezone.now(), "spent": spent, "paid_by": paid_by},
+        )
+        if receipt is not None:
+            delivered.receipt.save(receipt.name, receipt, save=False)
+            delivered.save(update_fields=["receipt"])
+    return delivered
+
+
+def help_request_report_undeliverable(
+    *, help_request: HelpRequest, volunteer: Volunteer, reason: str
+) -> HelpRequest:
+    """The holding volunteer could not deliver; the task returns to open, organizers are told."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say what went wrong.")})
+    return _apply(
+        help_request,
+        Action.UNDELIVERABLE,
+        actor=volunteer.user,
+        holder=volunteer,
+        note=reason.strip(),
+        changes={"volunteer": None, "claimed_at": None, "bought_at": None},
+    )
+
+
+def help_request_cancel(*, help_request: HelpRequest, actor, reason: str = "") -> HelpRequest:
+    """Organizers and operators of the group cancel a request that is not delivered."""
+    if not (permissions.is_staff_of_group(actor) and permissions.can_see(actor, help_request)):
+        raise NotAllowed
+    return _apply(
+        help_request,
+        Action.CANCEL,
+        actor=actor,
+        note=reason.strip(),
+        changes={"volunteer": None, "cancelled_at": timezone.now()},
+    )
+
+
+def help_request_reopen(*, help_request: HelpRequest, actor, reason: str = "") -> HelpRequest:
+    """Organizers and operators bring a cancelled request back to the open list."""
+    if not (permissions.is_staff_of_group(actor) and permissions.can_see(actor, help_request)):
+        raise NotAllowed
+    return _apply(
+        help_request,
+        Action.REOPEN,
+        actor=actor,
+        note=reason.strip(),
+        changes={"cancelled_at": None},
+    )
+
+
+@transaction.atomic
+def help_request_mark_reimbursed(*, help_request: HelpRequest, actor) -> HelpRequest:
+    """An organizer paid a volunteer back for a purchase made with their own money."""
+    if not (permissions.can_manage_group(actor) and permissions.can_see(actor, help_request)):
+        raise NotAllowed
+    updated = HelpRequest.objects.filter(
+        pk=help_request.pk,
+        status=Status.DELIVERED,
+        paid_by=PaidBy.VOLUNTEER,
+        reimbursed_at__isnull=True,
+    ).update(reimbursed_at=timezone.now(), reimbursed_by=actor)
+    if updated != 1:
+        raise TransitionNotAllowed(_("Nothing to reimburse for this request."))
+    help_request.refresh_from_db()
+    return help_request

@@ -1,0 +1,43 @@
+"""The one table of allowed status changes of a help request."""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from requests.models import Status
+
+
+class Action(models.TextChoices):
+    CREATE = "create", _("Created")
+    CLAIM = "claim", _("Claimed")
+    RELEASE = "release", _("Released")
+    MARK_BOUGHT = "mark_bought", _("Bought")
+    DELIVER = "deliver", _("Delivered")
+    UNDELIVERABLE = "undeliverable", _("Could not deliver")
+    CANCEL = "cancel", _("Cancelled")
+    REOPEN = "reopen", _("Reopened")
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str
+
+
+IN_HAND = frozenset({Status.CLAIMED, Status.BOUGHT})
+
+TRANSITIONS: dict[str, Transition] = {
+    Action.CLAIM: Transition(frozenset({Status.OPEN}), Status.CLAIMED),
+    Action.RELEASE: Transition(IN_HAND, Status.OPEN),
+    Action.MARK_BOUGHT: Transition(frozenset({Status.CLAIMED}), Status.BOUGHT),
+    Action.DELIVER: Transition(IN_HAND, Status.DELIVERED),
+    Action.UNDELIVERABLE: Transition(IN_HAND, Status.OPEN),
+    Action.CANCEL: Transition(frozenset({Status.OPEN}) | IN_HAND, Status.CANCELLED),
+    Action.REOPEN: Transition(frozenset({Status.CANCELLED}), Status.OPEN),
+}
+
+
+def allowed_actions(status: str) -> list[str]:
+    """Actions that may be taken on a request in this status."""
+    return [action for action, rule in TRANSITIONS.items() if status in rule.sources]

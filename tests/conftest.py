@@ -1,0 +1,109 @@
+"""Fixtures per role. Two groups: `group` (where the tests act) and `other_group` (outsiders)."""
+
+import pytest
+from django.db import connection
+
+from tests import factories
+from volunteers.models import VolunteerStatus
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked postgres run only on PostgreSQL (row locks, KNN); skipped on SQLite."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL (CI does)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def group(db):
+    return factories.GroupFactory(name="Чёрная речка", slug="chrechka")
+
+
+@pytest.fixture
+def other_group(db):
+    return factories.GroupFactory(name="Другая группа", slug="other")
+
+
+@pytest.fixture
+def block(group):
+    return factories.BlockFactory(group=group, code="T1")
+
+
+@pytest.fixture
+def other_block(other_group):
+    return factories.BlockFactory(group=other_group, code="O1")
+
+
+@pytest.fixture
+def neighbor(block):
+    return factories.NeighborFactory(block=block)
+
+
+@pytest.fixture
+def coordinator(db):
+    return factories.UserFactory(
+        username="coordinator", group=None, role="", is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def organizer(group):
+    return factories.OrganizerFactory(username="organizer", group=group)
+
+
+@pytest.fixture
+def other_organizer(other_group):
+    return factories.OrganizerFactory(username="organizer2", group=other_group)
+
+
+@pytest.fixture
+def operator(group):
+    return factories.OperatorFactory(username="operator", group=group)
+
+
+@pytest.fixture
+def volunteer(group, block):
+    """A verified volunteer of `group` assigned to `block`."""
+    profile = factories.VolunteerFactory(user__username="volunteer1", user__group=group)
+    profile.blocks.add(block)
+    return profile
+
+
+@pytest.fixture
+def second_volunteer(group, block):
+    profile = factories.VolunteerFactory(user__username="volunteer2", user__group=group)
+    profile.blocks.add(block)
+    return profile
+
+
+@pytest.fixture
+def pending_volunteer(group):
+    return factories.VolunteerFactory(
+        user__username="pending", user__group=group, status=VolunteerStatus.PENDING, verified_at=None
+    )
+
+
+@pytest.fixture
+def outsider_volunteer(other_group):
+    """A verified volunteer of another group."""
+    return factories.VolunteerFactory(user__username="volunteer21", user__group=other_group)
+
+
+@pytest.fixture
+def help_request(neighbor):
+    return factories.HelpRequestFactory(neighbor=neighbor)
+
+
+@pytest.fixture
+def is_postgres():
+    return connection.vendor == "postgresql"

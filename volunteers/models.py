@@ -1,0 +1,153 @@
+"""Volunteer profiles: verification, blocks, availability, skills and where they start from."""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class VolunteerStatus(models.TextChoices):
+    PENDING = "pending", _("Pending verification")
+    VERIFIED = "verified", _("Verified")
+    PAUSED = "paused", _("Paused")
+    REMOVED = "removed", _("Removed")
+
+
+class NotificationChannel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    TELEGRAM = "telegram", _("Telegram")
+    SMS = "sms", _("SMS")
+    CONSOLE = "console", _("Log only (development)")
+
+
+class Volunteer(models.Model):
+    """Profile of a user with the volunteer role. Their group is the user's group."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="volunteer",
+    )
+    status = models.CharField(
+        _("verification"),
+        max_length=16,
+        choices=VolunteerStatus.choices,
+        default=VolunteerStatus.PENDING,
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    blocks = models.ManyToManyField(
+        "neighbors.Block", verbose_name=_("blocks"), blank=True, related_name="volunteers"
+    )
+    is_available = models.BooleanField(_("available now"), default=True)
+    max_open_tasks = models.PositiveSmallIntegerField(
+        _("maximum open tasks"), default=3, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    # Where the volunteer usually sets out from; empty means their first block.
+    base_latitude = models.FloatField(
+        _("base latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    base_longitude = models.FloatField(
+        _("base longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    radius_km = models.DecimalField(
+        _("how far I can go, km"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.1)],
+        help_text=_("Empty: the group's matching radius."),
+    )
+    # Skills used for matching consultation and pharmacy requests.
+    has_car = models.BooleanField(_("has a car"), default=False)
+    does_pharmacy = models.BooleanField(_("pharmacy errands"), default=True)
+    does_legal_consultation = models.BooleanField(_("legal consultations"), default=False)
+    does_psychological_consultation = models.BooleanField(
+        _("psychological consultations"), default=False
+    )
+    languages = models.CharField(
+        _("languages"),
+        max_length=100,
+        default="ru",
+        help_text=_("Language codes separated by commas, for example: ru, en, uz."),
+    )
+    notification_channel = models.CharField(
+        _("notify me by"),
+        max_length=16,
+        choices=NotificationChannel.choices,
+        default=NotificationChannel.EMAIL,
+    )
+    telegram_chat_id = models.CharField(_("Telegram chat"), max_length=32, blank=True)
+    safety_protocol_accepted_at = models.DateTimeField(
+        _("safety protocol accepted"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("volunteer")
+        verbose_name_plural = _("volunteers")
+        ordering = ["user__username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(base_latitude__isnull=True, base_longitude__isnull=True)
+                    | models.Q(
+                        base_latitude__gte=-90,
+                        base_latitude__lte=90,
+                        base_longitude__gte=-180,
+                        base_longitude__lte=180,
+                    )
+                ),
+                name="volunteer_base_location_complete_and_in_range",
+                violation_error_message=_(
+                    "Give both latitude and longitude of the base location, or neither."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="verified") | models.Q(verified_at__isnull=False),
+                name="volunteer_verified_has_date",
+            ),
+        ]
+        indexes = [
+            # Matching: verified and available volunteers near a point.
+            models.Index(
+                fields=["status", "is_available", "base_latitude", "base_longitude"],
+                name="volunteer_match",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.user.username
+
+    @property
+    def group(self):
+        return self.user.group
+
+    @property
+    def group_id(self):
+        return self.user.group_id
+
+    @property
+    def is_active_volunteer(self) -> bool:
+        return self.status == VolunteerStatus.VERIFIED and self.user.is_active
+
+    def language_codes(self) -> list[str]:
+        return [code.strip() for code in self.languages.split(",") if code.strip()]
