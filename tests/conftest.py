@@ -89,7 +89,10 @@ def second_volunteer(group, block):
 @pytest.fixture
 def pending_volunteer(group):
     return factories.VolunteerFactory(
-        user__username="pending", user__group=group, status=VolunteerStatus.PENDING, verified_at=None
+        user__username="pending",
+        user__group=group,
+        status=VolunteerStatus.PENDING,
+        verified_at=None,
     )
 
 

@@ -1,0 +1,73 @@
+"""Writes for volunteer profiles: verification, blocks, availability, safety rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from covidarnost import permissions
+from neighbors.models import Block
+from requests.exceptions import NotAllowed
+from volunteers.models import Volunteer, VolunteerStatus
+
+
+def _require_organizer_of(actor, volunteer: Volunteer) -> None:
+    if not (permissions.can_manage_group(actor) and permissions.can_see(actor, volunteer)):
+        raise NotAllowed
+
+
+@transaction.atomic
+def volunteer_set_status(*, volunteer: Volunteer, status: str, actor) -> Volunteer:
+    """An organizer verifies, pauses or removes a volunteer of their group."""
+    _require_organizer_of(actor, volunteer)
+    if status not in VolunteerStatus.values:
+        raise ValidationError({"status": _("Unknown verification state.")})
+    volunteer.status = status
+    if status == VolunteerStatus.VERIFIED and volunteer.verified_at is None:
+        volunteer.verified_at = timezone.now()
+        volunteer.verified_by = actor
+    volunteer.save(update_fields=["status", "verified_at", "verified_by"])
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_assign_blocks(*, volunteer: Volunteer, blocks: Iterable[Block], actor) -> Volunteer:
+    """An organizer gives a volunteer more blocks (their own group's only).
+
+    A volunteer without a base location starts from their first block.
+    """
+    _require_organizer_of(actor, volunteer)
+    blocks = list(blocks)
+    if any(block.group_id != volunteer.group_id for block in blocks):
+        raise NotAllowed(_("A volunteer can only get blocks of their own group."))
+    volunteer.blocks.add(*blocks)
+    if volunteer.base_latitude is None and blocks:
+        volunteer.base_latitude = blocks[0].latitude
+        volunteer.base_longitude = blocks[0].longitude
+        volunteer.save(update_fields=["base_latitude", "base_longitude"])
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_accept_safety_protocol(*, volunteer: Volunteer) -> Volunteer:
+    """Record that the volunteer read and accepted the group's safety rules (first time only)."""
+    if volunteer.safety_protocol_accepted_at is None:
+        volunteer.safety_protocol_accepted_at = timezone.now()
+        volunteer.save(update_fields=["safety_protocol_accepted_at"])
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_update_availability(
+    *, volunteer: Volunteer, is_available: bool, max_open_tasks: int
+) -> Volunteer:
+    """The volunteer says whether they can take tasks now, and how many at once."""
+    volunteer.is_available = is_available
+    volunteer.max_open_tasks = max_open_tasks
+    volunteer.full_clean(validate_unique=False, validate_constraints=False)
+    volunteer.save(update_fields=["is_available", "max_open_tasks"])
+    return volunteer
