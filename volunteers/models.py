@@ -110,6 +110,10 @@ class Volunteer(models.Model):
                 condition=(
                     models.Q(base_latitude__isnull=True, base_longitude__isnull=True)
                     | models.Q(
+                        # Spelled out: NULL in a CHECK passes, so "in range" alone lets
+                        # one missing coordinate through.
+                        base_latitude__isnull=False,
+                        base_longitude__isnull=False,
                         base_latitude__gte=-90,
                         base_latitude__lte=90,
                         base_longitude__gte=-180,

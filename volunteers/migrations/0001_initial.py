@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'volunteers',
                 'ordering': ['user__username'],
                 'indexes': [models.Index(fields=['status', 'is_available', 'base_latitude', 'base_longitude'], name='volunteer_match')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('base_latitude__isnull', True), ('base_longitude__isnull', True)), models.Q(('base_latitude__gte', -90), ('base_latitude__lte', 90), ('base_longitude__gte', -180), ('base_longitude__lte', 180)), _connector='OR'), name='volunteer_base_location_complete_and_in_range', violation_error_message='Give both latitude and longitude of the base location, or neither.'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'verified'), _negated=True), ('verified_at__isnull', False), _connector='OR'), name='volunteer_verified_has_date')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('base_latitude__isnull', True), ('base_longitude__isnull', True)), models.Q(('base_latitude__gte', -90), ('base_latitude__isnull', False), ('base_latitude__lte', 90), ('base_longitude__gte', -180), ('base_longitude__isnull', False), ('base_longitude__lte', 180)), _connector='OR'), name='volunteer_base_location_complete_and_in_range', violation_error_message='Give both latitude and longitude of the base location, or neither.'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'verified'), _negated=True), ('verified_at__isnull', False), _connector='OR'), name='volunteer_verified_has_date')],
             },
         ),
     ]
