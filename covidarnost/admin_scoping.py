@@ -1,0 +1,191 @@
+"""What every admin class shares: objects, choices and rights limited to the user's group.
+
+Organizers and operators use the Django admin for their own group only. Every ModelAdmin and
+inline of the project inherits from these classes, so the list, the change form, foreign-key and
+many-to-many choices, list-filter choices and actions all go through permissions.scope(), and
+what a role may do comes from permissions.can_admin(), never from Django's permission rows.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.admin.filters import RelatedFieldListFilter
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model, QuerySet
+
+from covidarnost import permissions
+
+# Related objects whose __str__ reads another row: load it with the choices, one query in all.
+CHOICE_SELECT_RELATED: dict[str, tuple[str, ...]] = {
+    "volunteers.volunteer": ("user",),
+    "neighbors.neighbor": ("block",),
+    "requests.helprequest": ("block",),
+}
+
+
+def scoped_choices(model: type[Model], user) -> QuerySet:
+    """Objects of model the user may pick in a form or a filter."""
+    queryset = model._default_manager.all()
+    related = CHOICE_SELECT_RELATED.get(model._meta.label_lower)
+    if related:
+        queryset = queryset.select_related(*related)
+    if model._meta.label_lower in permissions.GROUP_PATHS:
+        return permissions.scope(queryset, user)
+    # Models outside any group (networks, Django's own) are the coordinators' business.
+    return queryset if permissions.is_coordinator(user) else queryset.none()
+
+
+class ScopedRelatedFieldListFilter(RelatedFieldListFilter):
+    """A list filter on a relation that offers only objects of the user's group."""
+
+    def field_choices(self, field, request, model_admin):
+        queryset = scoped_choices(field.related_model, request.user)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        return [(obj.pk, str(obj)) for obj in queryset]
+
+
+def report_errors(model_admin, request, failures: list[tuple[object, Exception]]) -> None:
+    """Tell the user which objects an action could not change, and why (never a 500)."""
+    for obj, error in failures:
+        message = getattr(error, "messages", None)
+        text = " ".join(str(m) for m in message) if message else str(error)
+        model_admin.message_user(request, f"{obj}: {text}", messages.ERROR)
+
+
+class GroupScopedAdminMixin:
+    """Shared by every ModelAdmin: queryset, choices, filters and rights scoped to the group.
+
+    group_field names a direct foreign key to neighbors.Group (Block.group, User.group): an
+    organizer sees it fixed to their own group, and new objects get that group on save.
+    """
+
+    group_field: str | None = None
+
+    # Rights -----------------------------------------------------------------------------
+
+    def _can(self, request, action: str, obj=None) -> bool:
+        label = self.model._meta.label_lower
+        if not permissions.can_admin(request.user, label, action):
+            return False
+        # get_object() is scoped already; this is the second lock on the door.
+        return (
+            obj is None
+            or permissions.is_coordinator(request.user)
+            or (permissions.can_see(request.user, obj))
+        )
+
+    def has_module_permission(self, request):
+        label = self.model._meta.label_lower
+        return any(
+            permissions.can_admin(request.user, label, action)
+            for action in ("view", "add", "change", "delete")
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return self._can(request, "view", obj) or self._can(request, "change", obj)
+
+    def has_add_permission(self, request):
+        return self._can(request, "add")
+
+    def has_change_permission(self, request, obj=None):
+        return self._can(request, "change", obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._can(request, "delete", obj)
+
+    def has_manage_permission(self, request):
+        """Actions for organizers only: verify volunteers, assign blocks, reimburse."""
+        return permissions.can_manage_group(request.user)
+
+    # Objects and choices ----------------------------------------------------------------
+
+    def get_queryset(self, request):
+        return permissions.scope(super().get_queryset(request), request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        user = request.user
+        if db_field.name == self.group_field and not permissions.is_coordinator(user):
+            kwargs["queryset"] = db_field.related_model._default_manager.filter(pk=user.group_id)
+            kwargs["initial"] = user.group_id
+            kwargs["disabled"] = True
+        elif "queryset" not in kwargs:
+            kwargs["queryset"] = scoped_choices(db_field.related_model, user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            kwargs["queryset"] = scoped_choices(db_field.related_model, request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_list_display(self, request):
+        display = super().get_list_display(request)
+        if self.group_field and not permissions.is_coordinator(request.user):
+            # An organizer's list is all one group: the column says nothing.
+            display = [name for name in display if name != self.group_field]
+        return display
+
+    def get_list_filter(self, request):
+        """Every filter on a relation offers only the user's group's objects."""
+        filters = []
+        for item in super().get_list_filter(request):
+            if isinstance(item, str) and "__" not in item:
+                try:
+                    field = self.model._meta.get_field(item)
+                except FieldDoesNotExist:
+                    field = None
+                if field is not None and field.is_relation:
+                    item = (item, ScopedRelatedFieldListFilter)
+            filters.append(item)
+        return filters
+
+    def save_model(self, request, obj, form, change):
+        if self.group_field and not permissions.is_coordinator(request.user):
+            setattr(obj, f"{self.group_field}_id", request.user.group_id)
+        super().save_model(request, obj, form, change)
+
+
+class ScopedModelAdmin(GroupScopedAdminMixin, admin.ModelAdmin):
+    """The base of every ModelAdmin in the project."""
+
+
+class ReadOnlyScopedAdmin(ScopedModelAdmin):
+    """History and logs: looked at, never written from the admin."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyScopedInline(admin.TabularInline):
+    """A read-only inline, shown to whoever may view the parent object, rows of its group."""
+
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return permissions.scope(super().get_queryset(request), request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields or ()
+
+    def has_view_permission(self, request, obj=None):
+        label = self.parent_model._meta.label_lower
+        return permissions.can_admin(request.user, label, "view")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,188 @@
+"""Admin for networks, groups, blocks and neighbors, each limited to the organizer's group."""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from covidarnost import permissions
+from covidarnost.admin_scoping import ScopedModelAdmin, report_errors, scoped_choices
+from neighbors.models import Block, Group, Neighbor, Network
+from requests.exceptions import RequestError
+from volunteers.models import Volunteer, VolunteerStatus
+from volunteers.services import volunteer_assign_blocks
+
+
+@admin.register(Network)
+class NetworkAdmin(ScopedModelAdmin):
+    """Networks of groups: coordinators only (not in any group's scope)."""
+
+    list_display = ("name",)
+    search_fields = ("name",)
+
+    def get_queryset(self, request):
+        queryset = admin.ModelAdmin.get_queryset(self, request)
+        return queryset if permissions.is_coordinator(request.user) else queryset.none()
+
+
+@admin.register(Group)
+class GroupAdmin(ScopedModelAdmin):
+    list_display = ("name", "city", "network", "sla_minutes", "urgent_sla_minutes")
+    list_select_related = ("network",)
+    search_fields = ("name", "slug", "city")
+
+    def get_readonly_fields(self, request, obj=None):
+        if permissions.is_coordinator(request.user):
+            return ("created_at",)
+        # The network and short name are set by coordinators; organizers tune their group.
+        return ("network", "slug", "created_at")
+
+    def get_list_filter(self, request):
+        if permissions.is_coordinator(request.user):
+            return super().get_list_filter(request) + [("network", admin.RelatedFieldListFilter)]
+        return super().get_list_filter(request)
+
+
+class HasVolunteerFilter(admin.SimpleListFilter):
+    title = _("volunteers")
+    parameter_name = "has_volunteer"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Has a volunteer")), ("no", _("No volunteer"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(volunteer_count__gt=0)
+        if self.value() == "no":
+            return queryset.filter(volunteer_count=0)
+        return queryset
+
+
+class AssignVolunteerForm(forms.Form):
+    volunteer = forms.ModelChoiceField(
+        label=_("Volunteer"), queryset=Volunteer.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["volunteer"].queryset = (
+            scoped_choices(Volunteer, user)
+            .exclude(status=VolunteerStatus.REMOVED)
+            .order_by("user__username")
+        )
+
+
+@admin.register(Block)
+class BlockAdmin(ScopedModelAdmin):
+    group_field = "group"
+    list_display = ("code", "address", "entrances", "floors", "volunteer_count", "group")
+    list_select_related = ("group",)
+    list_filter = ("group", HasVolunteerFilter)
+    search_fields = ("code", "address")
+    fields = ("group", "code", "address", "entrances", "floors", "latitude", "longitude")
+    actions = ["assign_to_volunteer"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(volunteer_count=Count("volunteers"))
+
+    @admin.display(description=_("volunteers"), ordering="volunteer_count")
+    def volunteer_count(self, block):
+        return block.volunteer_count
+
+    @admin.action(description=_("Assign selected blocks to a volunteer"), permissions=["manage"])
+    def assign_to_volunteer(self, request, queryset):
+        if "apply" in request.POST:
+            form = AssignVolunteerForm(request.POST, user=request.user)
+            if form.is_valid():
+                volunteer = form.cleaned_data["volunteer"]
+                try:
+                    volunteer_assign_blocks(
+                        volunteer=volunteer, blocks=queryset, actor=request.user
+                    )
+                except (RequestError, ValidationError) as error:
+                    report_errors(self, request, [(volunteer, error)])
+                    return None
+                count = len(queryset)
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d block assigned to %(volunteer)s.",
+                        "%(count)d blocks assigned to %(volunteer)s.",
+                        count,
+                    )
+                    % {"count": count, "volunteer": volunteer},
+                    messages.SUCCESS,
+                )
+                return None
+        else:
+            form = AssignVolunteerForm(user=request.user)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Assign blocks to a volunteer"),
+            "opts": self.model._meta,
+            "form": form,
+            "blocks": queryset,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/neighbors/block/assign_volunteer.html", context)
+
+
+class IsolatedFilter(admin.SimpleListFilter):
+    """Isolated neighbors, and those of them nobody contacted for a week."""
+
+    title = _("isolated")
+    parameter_name = "isolated"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("yes", _("Yes")),
+            ("no", _("No")),
+            ("stale", _("Yes, no contact for 7 days")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(is_isolated=True)
+        if self.value() == "no":
+            return queryset.filter(is_isolated=False)
+        if self.value() == "stale":
+            week_ago = timezone.now() - timedelta(days=7)
+            return queryset.filter(is_isolated=True).filter(
+                Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=week_ago)
+            )
+        return queryset
+
+
+@admin.register(Neighbor)
+class NeighborAdmin(ScopedModelAdmin):
+    list_display = (
+        "__str__",
+        "name",
+        "phone",
+        "is_isolated",
+        "consent_to_contact",
+        "last_contact_at",
+    )
+    list_select_related = ("block",)
+    list_filter = ("block", IsolatedFilter, "consent_to_contact")
+    search_fields = ("name", "flat", "phone", "block__code", "block__address")
+    fields = (
+        "block",
+        "name",
+        "flat",
+        "entrance",
+        "floor",
+        "phone",
+        "notes",
+        "consent_to_contact",
+        "is_isolated",
+        "last_contact_at",
+    )

@@ -1,0 +1,353 @@
+"""Admin for help requests and their history. Every status change goes through the services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from covidarnost import permissions
+from covidarnost.admin_scoping import (
+    ReadOnlyScopedAdmin,
+    ReadOnlyScopedInline,
+    ScopedModelAdmin,
+    report_errors,
+)
+from neighbors.models import Group
+from requests.exceptions import RequestError
+from requests.models import (
+    HelpRequest,
+    NotificationLog,
+    Offer,
+    PaidBy,
+    RequestEvent,
+    Status,
+    Urgency,
+)
+from requests.services import help_request_cancel, help_request_create, help_request_mark_reimbursed
+
+# Fields an organizer or operator may still correct after the request was entered.
+EDITABLE_ON_CHANGE = ("details", "due_at", "urgency", "budget", "payment")
+ADD_FIELDS = (
+    "neighbor",
+    "block",
+    "kind",
+    "urgency",
+    "details",
+    "due_at",
+    "budget",
+    "payment",
+    "source",
+    "form_serial",
+)
+NOT_FINISHED = (Status.OPEN, Status.CLAIMED, Status.BOUGHT)
+
+
+def overdue_q(groups, now) -> Q:
+    """Requests past their due time, or open longer than their group's time to claim.
+
+    groups: (id, sla_minutes, urgent_sla_minutes) of the groups in view.
+    """
+    condition = Q(due_at__lt=now, status__in=NOT_FINISHED)
+    for group_id, sla, urgent_sla in groups:
+        condition |= Q(status=Status.OPEN, block__group_id=group_id) & (
+            Q(urgency=Urgency.URGENT, created_at__lt=now - timedelta(minutes=urgent_sla))
+            | ~Q(urgency=Urgency.URGENT) & Q(created_at__lt=now - timedelta(minutes=sla))
+        )
+    return condition
+
+
+def is_overdue(help_request: HelpRequest, now) -> bool:
+    """The same rule as overdue_q for one request (its block and group loaded)."""
+    if help_request.status not in NOT_FINISHED:
+        return False
+    if help_request.due_at and help_request.due_at < now:
+        return True
+    if help_request.status != Status.OPEN:
+        return False
+    group = help_request.block.group
+    minutes = (
+        group.urgent_sla_minutes if help_request.urgency == Urgency.URGENT else group.sla_minutes
+    )
+    return help_request.created_at < now - timedelta(minutes=minutes)
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "yes":
+            return queryset
+        groups = permissions.scope(Group.objects.all(), request.user).values_list(
+            "pk", "sla_minutes", "urgent_sla_minutes"
+        )
+        return queryset.filter(overdue_q(groups, timezone.now()))
+
+
+class ReimbursementFilter(admin.SimpleListFilter):
+    """Purchases volunteers paid for themselves and were not paid back yet."""
+
+    title = _("reimbursement")
+    parameter_name = "reimbursement"
+
+    def lookups(self, request, model_admin):
+        return [("outstanding", _("Outstanding")), ("done", _("Reimbursed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "outstanding":
+            return queryset.filter(
+                status=Status.DELIVERED, paid_by=PaidBy.VOLUNTEER, reimbursed_at__isnull=True
+            )
+        if self.value() == "done":
+            return queryset.filter(reimbursed_at__isnull=False)
+        return queryset
+
+
+class HelpRequestAddForm(forms.ModelForm):
+    """Entering a request from a phone call or a paper form; saved by help_request_create."""
+
+    class Meta:
+        model = HelpRequest
+        fields = ADD_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "block" in self.fields:
+            self.fields["block"].required = False
+            self.fields["block"].help_text = _("Empty: the neighbor's block.")
+
+    def clean(self):
+        cleaned = super().clean()
+        neighbor = cleaned.get("neighbor")
+        block = cleaned.get("block")
+        if neighbor is not None and block is None:
+            cleaned["block"] = block = neighbor.block
+        if neighbor is not None and block is not None and neighbor.block.group_id != block.group_id:
+            self.add_error("neighbor", _("This neighbor belongs to another group."))
+        return cleaned
+
+
+class RequestEventInline(ReadOnlyScopedInline):
+    model = RequestEvent
+    fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
+    ordering = ("created_at", "id")
+    verbose_name_plural = _("history")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class OfferInline(ReadOnlyScopedInline):
+    model = Offer
+    fields = ("rank", "volunteer", "score", "reason", "status", "created_at", "expires_at")
+    ordering = ("rank",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("volunteer__user")
+
+
+@admin.register(HelpRequest)
+class HelpRequestAdmin(ScopedModelAdmin):
+    list_display = (
+        "short_id",
+        "kind",
+        "status",
+        "urgency",
+        "block_code",
+        "neighbor",
+        "source",
+        "created_at",
+        "due_at",
+        "volunteer",
+        "overdue",
+    )
+    list_select_related = ("block__group", "neighbor__block", "volunteer__user")
+    list_filter = (
+        "status",
+        "kind",
+        "urgency",
+        "block",
+        "source",
+        OverdueFilter,
+        ReimbursementFilter,
+    )
+    search_fields = (
+        "=id",
+        "form_serial",
+        "details",
+        "block__code",
+        "neighbor__name",
+        "neighbor__flat",
+        "neighbor__phone",
+    )
+    date_hierarchy = None
+    actions = ["cancel", "mark_reimbursed"]
+    inlines = [RequestEventInline, OfferInline]
+    change_fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "status",
+                    "kind",
+                    "urgency",
+                    "details",
+                    "due_at",
+                    "budget",
+                    "payment",
+                )
+            },
+        ),
+        (_("Resident"), {"fields": ("neighbor", "block", "code_word")}),
+        (_("Origin"), {"fields": ("source", "form_serial", "created_by", "created_at")}),
+        (
+            _("Progress"),
+            {"fields": ("volunteer", "claimed_at", "bought_at", "delivered_at", "cancelled_at")},
+        ),
+        (
+            _("Delivery report and money"),
+            {"fields": ("spent", "paid_by", "receipt", "reimbursed_at", "reimbursed_by")},
+        ),
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": ADD_FIELDS})]
+        return self.change_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        # Status, volunteer and the report change only through the services.
+        return tuple(
+            name
+            for _title, options in self.change_fieldsets
+            for name in options["fields"]
+            if name not in EDITABLE_ON_CHANGE
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = HelpRequestAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Only the corrected fields: a full save would overwrite a status a volunteer
+            # changed in the meantime.
+            fields = [name for name in EDITABLE_ON_CHANGE if name in form.changed_data]
+            if fields:
+                obj.save(update_fields=fields)
+            return
+        created, _created = help_request_create(
+            created_by=request.user,
+            block=obj.block,
+            neighbor=obj.neighbor,
+            kind=obj.kind,
+            details=obj.details,
+            source=obj.source,
+            budget=obj.budget,
+            payment=obj.payment,
+            urgency=obj.urgency,
+            due_at=obj.due_at,
+            form_serial=obj.form_serial,
+        )
+        # The admin goes on with obj (log entry, redirect): make it the saved request.
+        for field in HelpRequest._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(created, field.attname))
+        obj._state.adding = False
+        obj._state.db = created._state.db
+
+    @admin.display(description=_("number"), ordering="created_at")
+    def short_id(self, help_request):
+        return help_request.short_id
+
+    @admin.display(description=_("block"), ordering="block__code")
+    def block_code(self, help_request):
+        return help_request.block.code
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def overdue(self, help_request):
+        return is_overdue(help_request, timezone.now())
+
+    def has_cancel_permission(self, request):
+        return permissions.can_cancel_request(request.user)
+
+    @admin.action(description=_("Cancel selected requests"), permissions=["cancel"])
+    def cancel(self, request, queryset):
+        failures, done = [], 0
+        for help_request in queryset:
+            try:
+                help_request_cancel(help_request=help_request, actor=request.user)
+            except (RequestError, ValidationError) as error:
+                failures.append((help_request, error))
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d request cancelled.", "%(count)d requests cancelled.", done)
+                % {"count": done},
+                messages.SUCCESS,
+            )
+        report_errors(self, request, failures)
+
+    @admin.action(description=_("Mark selected requests reimbursed"), permissions=["manage"])
+    def mark_reimbursed(self, request, queryset):
+        failures, done = [], 0
+        for help_request in queryset:
+            try:
+                help_request_mark_reimbursed(help_request=help_request, actor=request.user)
+            except (RequestError, ValidationError) as error:
+                failures.append((help_request, error))
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d request marked reimbursed.",
+                    "%(count)d requests marked reimbursed.",
+                    done,
+                )
+                % {"count": done},
+                messages.SUCCESS,
+            )
+        report_errors(self, request, failures)
+
+
+@admin.register(RequestEvent)
+class RequestEventAdmin(ReadOnlyScopedAdmin):
+    list_display = ("created_at", "help_request", "action", "from_status", "to_status", "actor")
+    list_select_related = ("help_request__block", "actor")
+    list_filter = ("action", "to_status")
+    search_fields = ("=help_request__id",)
+
+
+@admin.register(Offer)
+class OfferAdmin(ReadOnlyScopedAdmin):
+    list_display = ("help_request", "rank", "volunteer", "score", "reason", "status", "expires_at")
+    list_select_related = ("help_request__block", "volunteer__user")
+    list_filter = ("status",)
+    search_fields = ("=help_request__id", "volunteer__user__username")
+
+
+@admin.register(NotificationLog)
+class NotificationLogAdmin(ReadOnlyScopedAdmin):
+    list_display = ("created_at", "key", "channel", "recipient", "help_request")
+    list_select_related = ("recipient", "help_request__block")
+    list_filter = ("channel",)
+    search_fields = ("key",)

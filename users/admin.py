@@ -1,0 +1,75 @@
+"""Admin for accounts: coordinators manage everyone, organizers the members of their group."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group as AuthGroup
+from django.utils.translation import gettext_lazy as _
+
+from covidarnost import permissions
+from covidarnost.admin_scoping import GroupScopedAdminMixin
+from users.models import Role, User
+
+# Rights come from covidarnost.permissions, not Django's permission groups: hiding them
+# avoids two different things called "groups" in the admin.
+if admin.site.is_registered(AuthGroup):
+    admin.site.unregister(AuthGroup)
+
+STAFF_ROLES = (Role.ORGANIZER, Role.OPERATOR)
+
+
+@admin.register(User)
+class UserAdmin(GroupScopedAdminMixin, DjangoUserAdmin):
+    group_field = "group"
+    list_display = ("username", "first_name", "last_name", "role", "group", "is_active")
+    list_select_related = ("group",)
+    list_filter = ("role", "is_active", "group")
+    search_fields = ("username", "first_name", "last_name", "email", "phone")
+    ordering = ("username",)
+    readonly_fields = ("last_login", "date_joined")
+
+    coordinator_fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "phone")}),
+        (_("Membership"), {"fields": ("group", "role")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    organizer_fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "phone")}),
+        (_("Membership"), {"fields": ("group", "role", "is_active")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "usable_password", "password1", "password2"),
+            },
+        ),
+        (_("Membership"), {"fields": ("group", "role")}),
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.add_fieldsets
+        if permissions.is_coordinator(request.user):
+            return self.coordinator_fieldsets
+        return self.organizer_fieldsets
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not permissions.is_coordinator(request.user) and "role" in form.base_fields:
+            # Everyone an organizer adds works in the group in some role.
+            form.base_fields["role"].required = True
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not permissions.is_coordinator(request.user):
+            # Organizers give roles; admin access follows the role, never more.
+            obj.is_superuser = False
+            obj.is_staff = obj.role in STAFF_ROLES
+        elif not change:
+            obj.is_staff = obj.role in STAFF_ROLES
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,179 @@
+"""Admin for volunteer profiles: organizers verify, pause and remove volunteers of their group."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from covidarnost.admin_scoping import ScopedModelAdmin, report_errors
+from requests.exceptions import RequestError
+from requests.models import Status
+from users.models import Role
+from volunteers.models import Volunteer, VolunteerStatus
+from volunteers.services import volunteer_set_status
+
+
+class VolunteerAdminForm(forms.ModelForm):
+    class Meta:
+        model = Volunteer
+        fields = (
+            "user",
+            "blocks",
+            "is_available",
+            "max_open_tasks",
+            "radius_km",
+            "base_latitude",
+            "base_longitude",
+            "has_car",
+            "does_pharmacy",
+            "does_legal_consultation",
+            "does_psychological_consultation",
+            "languages",
+            "notification_channel",
+            "telegram_chat_id",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        user = cleaned.get("user") or getattr(self.instance, "user", None)
+        blocks = cleaned.get("blocks")
+        if user is not None and blocks and any(b.group_id != user.group_id for b in blocks):
+            raise ValidationError(
+                {"blocks": _("A volunteer can only get blocks of their own group.")}
+            )
+        return cleaned
+
+
+@admin.register(Volunteer)
+class VolunteerAdmin(ScopedModelAdmin):
+    form = VolunteerAdminForm
+    list_display = (
+        "__str__",
+        "full_name",
+        "status",
+        "is_available",
+        "open_tasks",
+        "max_open_tasks",
+        "block_codes",
+        "verified_at",
+    )
+    list_select_related = ("user",)
+    list_filter = ("status", "is_available", "blocks")
+    search_fields = ("user__username", "user__first_name", "user__last_name", "user__phone")
+    filter_horizontal = ("blocks",)
+    readonly_fields = (
+        "status",
+        "verified_by",
+        "verified_at",
+        "safety_protocol_accepted_at",
+        "created_at",
+    )
+    fieldsets = (
+        (None, {"fields": ("user", "status", "verified_by", "verified_at")}),
+        (
+            _("Tasks"),
+            {"fields": ("blocks", "is_available", "max_open_tasks", "radius_km")},
+        ),
+        (_("Base location"), {"fields": ("base_latitude", "base_longitude")}),
+        (
+            _("Skills"),
+            {
+                "fields": (
+                    "has_car",
+                    "does_pharmacy",
+                    "does_legal_consultation",
+                    "does_psychological_consultation",
+                    "languages",
+                )
+            },
+        ),
+        (
+            _("Notifications and safety"),
+            {
+                "fields": (
+                    "notification_channel",
+                    "telegram_chat_id",
+                    "safety_protocol_accepted_at",
+                    "created_at",
+                )
+            },
+        ),
+    )
+    actions = ["verify", "pause", "remove"]
+
+    def get_queryset(self, request):
+        in_hand = Q(help_requests__status__in=[Status.CLAIMED, Status.BOUGHT])
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(open_task_count=Count("help_requests", filter=in_hand))
+            .prefetch_related("blocks")
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        # The profile's user is chosen once; moving a profile between people makes no sense.
+        if obj is not None:
+            return ("user", *self.readonly_fields)
+        return self.readonly_fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "user":
+            field.queryset = field.queryset.filter(role=Role.VOLUNTEER, volunteer__isnull=True)
+        return field
+
+    @admin.display(description=_("name"), ordering="user__last_name")
+    def full_name(self, volunteer):
+        return volunteer.user.get_full_name()
+
+    @admin.display(description=_("tasks in hand"), ordering="open_task_count")
+    def open_tasks(self, volunteer):
+        return volunteer.open_task_count
+
+    @admin.display(description=_("blocks"))
+    def block_codes(self, volunteer):
+        return ", ".join(block.code for block in volunteer.blocks.all())
+
+    def _set_status(self, request, queryset, status, done_message):
+        failures, done = [], 0
+        for volunteer in queryset:
+            try:
+                volunteer_set_status(volunteer=volunteer, status=status, actor=request.user)
+            except (RequestError, ValidationError) as error:
+                failures.append((volunteer, error))
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done) % {"count": done}, messages.SUCCESS)
+        report_errors(self, request, failures)
+
+    @admin.action(description=_("Verify selected volunteers"), permissions=["manage"])
+    def verify(self, request, queryset):
+        self._set_status(
+            request,
+            queryset,
+            VolunteerStatus.VERIFIED,
+            lambda n: ngettext(
+                "%(count)d volunteer verified.", "%(count)d volunteers verified.", n
+            ),
+        )
+
+    @admin.action(description=_("Pause selected volunteers"), permissions=["manage"])
+    def pause(self, request, queryset):
+        self._set_status(
+            request,
+            queryset,
+            VolunteerStatus.PAUSED,
+            lambda n: ngettext("%(count)d volunteer paused.", "%(count)d volunteers paused.", n),
+        )
+
+    @admin.action(description=_("Remove selected volunteers"), permissions=["manage"])
+    def remove(self, request, queryset):
+        self._set_status(
+            request,
+            queryset,
+            VolunteerStatus.REMOVED,
+            lambda n: ngettext("%(count)d volunteer removed.", "%(count)d volunteers removed.", n),
+        )
