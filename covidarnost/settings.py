@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "neighbors",
     "volunteers",
     "requests.apps.RequestsConfig",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +233,39 @@ ADMIN_SITE_HEADER = _("Covidarnost: organizers")
 # Personal details of a delivered task stay visible to its volunteer this long.
 DELIVERED_DETAILS_VISIBLE_HOURS = env.int("DELIVERED_DETAILS_VISIBLE_HOURS", default=24)
 
+# --- Notifications ------------------------------------------------------------------------
+# Channels per user preference (volunteer profile), falling back to email, then console.
+NOTIFICATIONS = {
+    "BACKENDS": {
+        "console": "notifications.backends.console.ConsoleBackend",
+        "email": "notifications.backends.email.EmailBackend",
+        "telegram": "notifications.backends.telegram.TelegramBackend",
+        "sms": "notifications.backends.sms.SmsBackend",
+    },
+    "EMAIL_SUBJECT": _("Covidarnost"),
+    # Where a volunteer finds their check-in calls list (linked from the checkin_list message).
+    "CHECKIN_LIST_PATH": env.str("CHECKIN_LIST_PATH", default="/checkins/"),
+    # Outbound calls to Telegram and the SMS gateway: short, so a worker is never stuck.
+    "HTTP_TIMEOUT": env.float("NOTIFICATIONS_HTTP_TIMEOUT", default=5.0),
+}
+# Telegram bot: empty token disables the channel. The webhook secret is what Telegram sends back
+# in X-Telegram-Bot-Api-Secret-Token (set it with `manage.py telegram_set_webhook`).
+TELEGRAM_BOT_TOKEN = env.str("TELEGRAM_BOT_TOKEN", default="")
+TELEGRAM_BOT_USERNAME = env.str("TELEGRAM_BOT_USERNAME", default="")
+TELEGRAM_API_URL = env.str("TELEGRAM_API_URL", default="https://api.telegram.org").rstrip("/")
+TELEGRAM_WEBHOOK_SECRET = env.str("TELEGRAM_WEBHOOK_SECRET", default="")
+# How long the account-linking deep link stays valid, in seconds.
+TELEGRAM_LINK_MAX_AGE = env.int("TELEGRAM_LINK_MAX_AGE", default=15 * 60)
+# SMS gateway: empty URL disables the channel. The template is a JSON body with {phone} and
+# {text} placeholders; the token goes into "Authorization: Bearer".
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TEMPLATE = env.str(
+    "SMS_GATEWAY_TEMPLATE", default='{"to": "{phone}", "text": "{text}"}'
+)
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+# Shared secret the gateway sends with inbound SMS (X-SMS-Secret header or ?token=).
+SMS_INBOUND_SECRET = env.str("SMS_INBOUND_SECRET", default="")
+
 # --- Logging ------------------------------------------------------------------------------
 # Log records carry ids only; personal data never goes into a log message.
 LOGGING = {
@@ -243,5 +277,7 @@ LOGGING = {
     "loggers": {
         # Django logs the request line of 4xx/5xx; keep it, but it holds no body or IP.
         "django.server": {"level": "WARNING"},
+        # httpx logs request URLs at INFO, and Bot API URLs contain the bot token.
+        "httpx": {"level": "WARNING"},
     },
 }
