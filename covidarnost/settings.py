@@ -218,6 +218,18 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
+    # JSON only, size-limited; domain errors mapped to status codes in one place.
+    "DEFAULT_PARSER_CLASSES": ["covidarnost.api_parsers.LimitedJSONParser"],
+    "EXCEPTION_HANDLER": "covidarnost.api_errors.api_exception_handler",
+    # Client address for per-IP limits: REMOTE_ADDR unless this many proxies add X-Forwarded-For
+    # (left unset, DRF would trust a client-supplied X-Forwarded-For).
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
+    "DEFAULT_THROTTLE_RATES": {
+        "auth_ip": env.str("API_THROTTLE_AUTH_IP", default="30/min"),
+        "auth_username": env.str("API_THROTTLE_AUTH_FAILURES", default="10/hour"),
+        "request_create_user": env.str("API_THROTTLE_CREATE_USER", default="60/min"),
+        "request_create_ip": env.str("API_THROTTLE_CREATE_IP", default="120/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Covidarnost API",
@@ -226,6 +238,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "DESCRIPTION": (
+        "Send `Authorization: Token <token>` (from POST /api/v1/auth/token/). Errors are "
+        '{"detail": message} or {"field": [messages]}, in the language of Accept-Language. '
+        "Unknown body fields are ignored."
+    ),
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Domain settings ----------------------------------------------------------------------

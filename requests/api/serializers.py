@@ -1,0 +1,163 @@
+"""Input and output shapes of the help-request and task endpoints.
+
+Serializers check shape only (types, lengths, known choices); every rule lives in
+requests.services and covidarnost.permissions. Output serializers are plain Serializers over
+model instances: no ModelSerializer introspection on list endpoints.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from phonenumber_field.serializerfields import PhoneNumberField
+from rest_framework import serializers
+
+from requests.models import DETAILS_MAX_LENGTH, Kind, PaidBy, Payment, Source, Status, Urgency
+
+NOTE_MAX_LENGTH = 2000
+
+
+# --- Input --------------------------------------------------------------------------------
+class NeighborInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    flat = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
+    phone = PhoneNumberField(max_length=32, required=False, allow_blank=True, default="")
+    entrance = serializers.IntegerField(
+        min_value=1, max_value=99, required=False, allow_null=True, default=None
+    )
+    floor = serializers.IntegerField(
+        min_value=-5, max_value=200, required=False, allow_null=True, default=None
+    )
+    notes = serializers.CharField(
+        max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
+    consent_to_contact = serializers.BooleanField(required=False, default=True)
+
+
+class RequestInput(serializers.Serializer):
+    block = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    details = serializers.CharField(max_length=DETAILS_MAX_LENGTH)
+    source = serializers.ChoiceField(choices=Source.choices, required=False, default="")
+    neighbor = NeighborInput(required=False, help_text=_("A new resident; or give neighbor_id."))
+    neighbor_id = serializers.UUIDField(required=False, help_text=_("A resident already known."))
+    budget = serializers.DecimalField(
+        max_digits=9, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
+    )
+    payment = serializers.ChoiceField(choices=Payment.choices, required=False, default="")
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, default="")
+    due_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    form_serial = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        if attrs.get("neighbor") and attrs.get("neighbor_id"):
+            raise serializers.ValidationError(
+                {"neighbor_id": [_("Give either a new neighbor or neighbor_id, not both.")]}
+            )
+        return attrs
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
+
+
+class DeliverInput(serializers.Serializer):
+    spent = serializers.DecimalField(
+        max_digits=9, decimal_places=2, required=False, allow_null=True, default=None
+    )
+    paid_by = serializers.ChoiceField(
+        choices=PaidBy.choices, required=False, allow_blank=True, default=""
+    )
+    note = serializers.CharField(
+        max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
+
+
+class TaskListQuery(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+
+
+# --- Output -------------------------------------------------------------------------------
+class BlockBrief(serializers.Serializer):
+    id = serializers.UUIDField()
+    code = serializers.CharField()
+    address = serializers.CharField()
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class PhoneText(serializers.Field):
+    """A phone number as E.164 text, "" when there is none."""
+
+    def to_representation(self, value):
+        return str(value) if value else ""
+
+
+class NeighborOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    flat = serializers.CharField()
+    entrance = serializers.IntegerField(allow_null=True)
+    floor = serializers.IntegerField(allow_null=True)
+    phone = PhoneText()
+    notes = serializers.CharField()
+
+
+class TaskPublicOutput(serializers.Serializer):
+    """What any verified volunteer of the group sees of an open task: no personal data."""
+
+    id = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    details = serializers.CharField()
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    payment = serializers.ChoiceField(choices=Payment.choices)
+    budget = serializers.DecimalField(max_digits=9, decimal_places=2, allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    block = BlockBrief()
+    distance_m = serializers.FloatField(
+        allow_null=True, help_text=_("Metres from the volunteer's base; null without a base.")
+    )
+    held_by_me = serializers.BooleanField()
+
+
+class TaskOutput(TaskPublicOutput):
+    """A task; `neighbor` and `code_word` appear only while the caller holds it."""
+
+    neighbor = NeighborOutput(required=False)
+    code_word = serializers.CharField(required=False)
+
+
+class RequestCreatedOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    code_word = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    details = serializers.CharField()
+    source = serializers.ChoiceField(choices=Source.choices)
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    payment = serializers.ChoiceField(choices=Payment.choices)
+    budget = serializers.DecimalField(max_digits=9, decimal_places=2, allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
+    form_serial = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    block = BlockBrief()
+    neighbor_id = serializers.UUIDField()
+
+
+class RequestDetailOutput(RequestCreatedOutput):
+    """A request as its group's organizers and operators see it."""
+
+    neighbor = NeighborOutput()
+    volunteer_id = serializers.UUIDField(allow_null=True)
+    claimed_at = serializers.DateTimeField(allow_null=True)
+    bought_at = serializers.DateTimeField(allow_null=True)
+    delivered_at = serializers.DateTimeField(allow_null=True)
+    cancelled_at = serializers.DateTimeField(allow_null=True)
+    spent = serializers.DecimalField(max_digits=9, decimal_places=2, allow_null=True)
+    paid_by = serializers.CharField()

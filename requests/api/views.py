@@ -1,0 +1,319 @@
+"""API views for help requests (entered by helpers, read by staff) and tasks (volunteers).
+
+Views parse input, find the object through covidarnost.permissions, call one service and
+render the result. Service errors become responses in covidarnost.api_errors.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from covidarnost import permissions
+from covidarnost.api_throttles import CreateRequestIPThrottle, CreateRequestUserThrottle
+from covidarnost.geo import haversine_m
+from neighbors.api import CanCreateRequests
+from neighbors.models import Block, Neighbor
+from requests import services
+from requests.api.serializers import (
+    DeliverInput,
+    ReasonInput,
+    RequestCreatedOutput,
+    RequestDetailOutput,
+    RequestInput,
+    TaskListQuery,
+    TaskOutput,
+    TaskPublicOutput,
+)
+from requests.selectors import tasks_for_volunteer, volunteer_base_point
+
+DETAIL = OpenApiResponse(
+    response={"type": "object", "properties": {"detail": {"type": "string"}}},
+    description="An error message.",
+)
+FIELD_ERRORS = OpenApiResponse(
+    response={"type": "object", "additionalProperties": True},
+    description='{"field": [messages]} or {"detail": message}.',
+)
+
+IDEMPOTENCY_KEY_RE = re.compile(r"^[\x21-\x7e]{1,64}$")
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Up to 64 printable ASCII characters, no spaces. A retry with the same key returns "
+        "the request created the first time (200), never a second request."
+    ),
+)
+
+
+# --- Help requests ------------------------------------------------------------------------
+def _idempotency_key(request) -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not IDEMPOTENCY_KEY_RE.match(key):
+        raise exceptions.ValidationError(
+            {"Idempotency-Key": [_("Use up to 64 printable characters without spaces.")]}
+        )
+    return key
+
+
+class RequestCreateView(APIView):
+    """Enter a help request for a resident (organizers, operators, verified volunteers)."""
+
+    permission_classes = [CanCreateRequests]
+    throttle_classes = [CreateRequestUserThrottle, CreateRequestIPThrottle]
+
+    @extend_schema(
+        request=RequestInput,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            201: RequestCreatedOutput,
+            200: OpenApiResponse(RequestCreatedOutput, description="A retry: the same request."),
+            400: FIELD_ERRORS,
+            401: DETAIL,
+            403: DETAIL,
+            404: DETAIL,
+            413: DETAIL,
+            429: DETAIL,
+        },
+        tags=["requests"],
+    )
+    def post(self, request):
+        key = _idempotency_key(request)
+        form = RequestInput(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        user = request.user
+        # Another group's block or resident answers like one that does not exist.
+        block = get_object_or_404(permissions.scope(Block.objects.all(), user), pk=data["block"])
+        neighbor = None
+        if data.get("neighbor_id"):
+            neighbor = get_object_or_404(
+                permissions.scope(Neighbor.objects.select_related("block"), user),
+                pk=data["neighbor_id"],
+            )
+        help_request, created = services.help_request_create(
+            created_by=user,
+            block=block,
+            kind=data["kind"],
+            details=data["details"],
+            source=data["source"],
+            neighbor=neighbor,
+            neighbor_data=data.get("neighbor"),
+            budget=data["budget"],
+            payment=data["payment"],
+            urgency=data["urgency"],
+            due_at=data["due_at"],
+            form_serial=data["form_serial"],
+            idempotency_key=key,
+        )
+        return Response(
+            RequestCreatedOutput(help_request).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class RequestDetailView(APIView):
+    """A help request with the resident's details, for organizers and operators of its group."""
+
+    @extend_schema(
+        responses={200: RequestDetailOutput, 401: DETAIL, 404: DETAIL}, tags=["requests"]
+    )
+    def get(self, request, pk):
+        help_request = permissions.get_request_for_staff(request.user, pk)
+        return Response(RequestDetailOutput(help_request).data)
+
+
+# --- Tasks --------------------------------------------------------------------------------
+class IsActiveVolunteer(BasePermission):
+    """Tasks are for verified volunteers; others learn why they have none."""
+
+    message = _("Only volunteers have tasks.")
+
+    def has_permission(self, request, view):
+        if permissions.active_volunteer(request.user) is not None:
+            return True
+        profile = permissions.volunteer_profile(request.user)
+        if profile is not None:
+            self.message = {
+                "pending": _("An organizer has not verified your volunteer account yet."),
+                "paused": _("Your volunteer account is paused."),
+            }.get(profile.status, _("Your volunteer account is not active."))
+        return False
+
+
+def task_data(task, *, user, volunteer, distance_m=None) -> dict:
+    """The task as this volunteer may see it: personal details only while they hold it."""
+    task.distance_m = getattr(task, "distance_m", distance_m)
+    task.held_by_me = task.volunteer_id == volunteer.pk
+    if permissions.can_see_personal_details(user, task):
+        return TaskOutput(task).data
+    return TaskPublicOutput(task).data
+
+
+def _distance_m(volunteer, task) -> float | None:
+    base = volunteer_base_point(volunteer)
+    if base is None:
+        return None
+    return haversine_m(base[0], base[1], task.block.latitude, task.block.longitude)
+
+
+class TaskViewMixin:
+    permission_classes = [IsActiveVolunteer]
+    # A task that is not the caller's answers like one that does not exist.
+    not_allowed_status = status.HTTP_404_NOT_FOUND
+
+    @property
+    def volunteer(self):
+        return permissions.active_volunteer(self.request.user)
+
+    def render_task(self, task, *, distance=True):
+        volunteer = self.volunteer
+        return task_data(
+            task,
+            user=self.request.user,
+            volunteer=volunteer,
+            distance_m=_distance_m(volunteer, task) if distance else None,
+        )
+
+
+class TaskListView(TaskViewMixin, GenericAPIView):
+    """Tasks I hold, then open tasks of my blocks, then the group's open tasks, nearest first."""
+
+    serializer_class = TaskOutput
+
+    @extend_schema(
+        parameters=[TaskListQuery],
+        responses={200: TaskOutput(many=True), 400: FIELD_ERRORS, 401: DETAIL, 403: DETAIL},
+        tags=["tasks"],
+    )
+    def get(self, request):
+        query = TaskListQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        volunteer = self.volunteer
+        tasks = tasks_for_volunteer(
+            volunteer=volunteer, kind=query.validated_data.get("kind")
+        ).select_related("neighbor")
+        page = self.paginate_queryset(tasks)
+        data = [task_data(task, user=request.user, volunteer=volunteer) for task in page]
+        return self.get_paginated_response(data)
+
+
+class TaskDetailView(TaskViewMixin, APIView):
+    @extend_schema(
+        responses={200: TaskOutput, 401: DETAIL, 403: DETAIL, 404: DETAIL}, tags=["tasks"]
+    )
+    def get(self, request, pk):
+        task = permissions.get_task_for_volunteer(request.user, pk)
+        return Response(self.render_task(task))
+
+
+class TaskActionView(TaskViewMixin, APIView):
+    """POST an action on a task; the task as it is afterwards comes back."""
+
+    input_serializer: type[serializers.Serializer] | None = None
+
+    def act(self, task, volunteer, data):
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        data = {}
+        if self.input_serializer is not None:
+            form = self.input_serializer(data=request.data)
+            form.is_valid(raise_exception=True)
+            data = form.validated_data
+        task = permissions.get_task_for_action(request.user, pk)
+        task = self.act(task, self.volunteer, data)
+        return Response(self.render_task(task))
+
+
+def _action_schema(request=None, description=""):
+    return extend_schema(
+        request=request,
+        responses={
+            200: TaskOutput,
+            400: FIELD_ERRORS,
+            401: DETAIL,
+            403: DETAIL,
+            404: DETAIL,
+            409: OpenApiResponse(
+                DETAIL.response, description="The task's status does not allow this."
+            ),
+        },
+        description=description,
+        tags=["tasks"],
+    )
+
+
+class TaskClaimView(TaskActionView):
+    @_action_schema(description="Take an open task. 409 when someone else holds it.")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, task, volunteer, data):
+        return services.help_request_claim(help_request=task, volunteer=volunteer)
+
+
+class TaskReleaseView(TaskActionView):
+    input_serializer = ReasonInput
+
+    @_action_schema(ReasonInput, "Give a task you hold back to the open list, saying why.")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, task, volunteer, data):
+        return services.help_request_release(
+            help_request=task, volunteer=volunteer, reason=data["reason"]
+        )
+
+
+class TaskMarkBoughtView(TaskActionView):
+    @_action_schema(description="Bought what was asked, on the way.")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, task, volunteer, data):
+        return services.help_request_mark_bought(help_request=task, volunteer=volunteer)
+
+
+class TaskDeliverView(TaskActionView):
+    input_serializer = DeliverInput
+
+    @_action_schema(DeliverInput, "Handed over; money spent and who paid.")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, task, volunteer, data):
+        return services.help_request_deliver(
+            help_request=task,
+            volunteer=volunteer,
+            spent=data["spent"],
+            paid_by=data["paid_by"],
+            note=data["note"],
+        )
+
+
+class TaskUndeliverableView(TaskActionView):
+    input_serializer = ReasonInput
+
+    @_action_schema(ReasonInput, "Could not deliver: the task returns to the open list.")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, task, volunteer, data):
+        return services.help_request_report_undeliverable(
+            help_request=task, volunteer=volunteer, reason=data["reason"]
+        )
