@@ -149,6 +149,35 @@ def get_task_for_volunteer(user, pk) -> HelpRequest:
     return help_request
 
 
+def get_task_for_action(user, pk) -> HelpRequest:
+    """A help request of a verified volunteer's group that they post an action on, or 404.
+
+    Unlike get_task_for_volunteer it also finds a task another volunteer holds now, so a lost
+    claim race or a stale form gets the services' clear message instead of a 404. Callers must
+    not show anything of the returned request; they redirect after the action.
+    """
+    from requests.models import HelpRequest
+
+    if active_volunteer(user) is None:
+        raise Http404
+    return _get_or_404(scope(HelpRequest.objects.select_related("block"), user), pk)
+
+
+def get_receipt_request(user, pk) -> HelpRequest:
+    """A delivered request whose receipt photo the user may see, or 404.
+
+    Staff of the group always; the volunteer who delivered it while the personal details are
+    still visible to them (the same 24-hour window).
+    """
+    if is_staff_of_group(user):
+        help_request = get_request_for_staff(user, pk)
+    else:
+        help_request = get_task_for_volunteer(user, pk)
+    if not help_request.receipt or not can_see_personal_details(user, help_request):
+        raise Http404
+    return help_request
+
+
 def _get_or_404(queryset: QuerySet, pk):
     try:
         return queryset.get(pk=pk)

@@ -1,0 +1,138 @@
+"""Forms of the volunteer pages. They check shape; the services enforce the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from requests.models import Kind, PaidBy
+
+RECEIPT_MAX_BYTES = 5 * 1024 * 1024
+# Pillow format name → file extension used when the receipt is stored.
+RECEIPT_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+REASON_MAX_LENGTH = 500
+
+
+class KindFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind of task"),
+        choices=[("", _("All kinds")), *Kind.choices],
+        required=False,
+    )
+
+
+class _TaskActionForm(forms.Form):
+    """Every action form carries the status the page showed, to catch stale forms."""
+
+    expected_status = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class ClaimForm(_TaskActionForm):
+    pass
+
+
+class MarkBoughtForm(_TaskActionForm):
+    pass
+
+
+class ReleaseForm(_TaskActionForm):
+    reason = forms.CharField(
+        label=_("Why do you release the task?"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class UndeliverableForm(_TaskActionForm):
+    reason = forms.CharField(
+        label=_("What went wrong?"),
+        max_length=REASON_MAX_LENGTH,
+        help_text=_("For example: nobody opened the door, the medicine was not in stock."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DeliverForm(_TaskActionForm):
+    spent = forms.DecimalField(
+        label=_("Amount spent, ₽"),
+        required=False,
+        min_value=0,
+        max_digits=9,
+        decimal_places=2,
+        localize=True,
+        help_text=_("Leave empty if nothing was bought."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    paid_by = forms.ChoiceField(
+        label=_("How was it paid?"),
+        choices=PaidBy.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    receipt = forms.ImageField(
+        label=_("Receipt photo (optional)"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP, up to 5 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": "image/jpeg,image/png,image/webp",
+                # Read by static/js/app.js to refuse a too-large photo before it is uploaded
+                # over a metered connection; the server checks again.
+                "data-max-bytes": RECEIPT_MAX_BYTES,
+                "data-too-large": _("The photo is larger than 5 MB. Take a smaller photo."),
+            }
+        ),
+    )
+    note = forms.CharField(
+        label=_("Note for the organizers (optional)"),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_receipt(self):
+        receipt = self.cleaned_data.get("receipt")
+        if not receipt:
+            return None
+        if receipt.size > RECEIPT_MAX_BYTES:
+            raise ValidationError(
+                _("The photo is %(size)s; the limit is 5 MB. Take a smaller photo."),
+                params={"size": filesizeformat(receipt.size)},
+                code="too_large",
+            )
+        # forms.ImageField has opened and verified the file with Pillow; accept only the
+        # formats every phone produces, whatever the file name or declared type says.
+        image_format = getattr(getattr(receipt, "image", None), "format", None)
+        if image_format not in RECEIPT_FORMATS:
+            raise ValidationError(
+                _("The receipt must be a JPEG, PNG or WebP photo."), code="bad_format"
+            )
+        # Stored under a neutral name: the phone's file name may say who or where.
+        receipt.name = f"receipt.{RECEIPT_FORMATS[image_format]}"
+        return receipt
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("spent") and not cleaned.get("paid_by"):
+            self.add_error("paid_by", _("Say who paid for the purchase."))
+        return cleaned
+
+
+class SafetyProtocolForm(forms.Form):
+    accept = forms.BooleanField(
+        label=_("I have read the safety rules and will follow them."),
+        error_messages={"required": _("Tick the box to accept the safety rules.")},
+    )
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class AvailabilityForm(forms.Form):
+    is_available = forms.BooleanField(label=_("Available now"), required=False)
+    max_open_tasks = forms.IntegerField(
+        label=_("Most tasks I take at once"),
+        min_value=1,
+        max_value=20,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )

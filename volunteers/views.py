@@ -1,0 +1,369 @@
+"""The volunteer's mobile pages: task list, task page and its actions, safety rules, profile.
+
+Server-rendered and complete without JavaScript. Every page asks covidarnost.permissions who
+may see what, and every write goes through the services; their errors become messages.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from covidarnost import permissions
+from covidarnost.geo import haversine_m
+from requests import services as request_services
+from requests.exceptions import (
+    AlreadyTaken,
+    RequestError,
+    SafetyProtocolNotAccepted,
+)
+from requests.models import Status
+from requests.selectors import tasks_for_volunteer, volunteer_base_point
+from volunteers import forms
+from volunteers import services as volunteer_services
+from volunteers.selectors import LIST_FIELDS, delivered_tasks
+
+PAGE_SIZE = 20
+
+
+def volunteer_page(view):
+    """Verified volunteers only. Others signed in see a page saying why, and nothing else."""
+
+    @login_required
+    @never_cache
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        volunteer = permissions.active_volunteer(request.user)
+        if volunteer is None:
+            return _not_a_volunteer(request)
+        return view(request, volunteer, *args, **kwargs)
+
+    return wrapper
+
+
+def _not_a_volunteer(request):
+    if permissions.is_staff_of_group(request.user):
+        return render(request, "volunteers/staff.html", status=403)
+    profile = permissions.volunteer_profile(request.user)
+    return render(request, "volunteers/status.html", {"profile": profile}, status=403)
+
+
+# --- Task list ----------------------------------------------------------------------------
+
+
+@volunteer_page
+def task_list(request, volunteer):
+    form = forms.KindFilterForm(request.GET or None)
+    kind = form.cleaned_data["kind"] if form.is_valid() else ""
+    tasks = tasks_for_volunteer(volunteer=volunteer, kind=kind or None).only(*LIST_FIELDS)
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "volunteers/task_list.html",
+        {
+            "volunteer": volunteer,
+            "nav": "tasks",
+            "page": page,
+            "filter_form": form,
+            "kind": kind,
+            "page_query": urlencode({"kind": kind}) + "&" if kind else "",
+        },
+    )
+
+
+# --- Task page ----------------------------------------------------------------------------
+
+
+def _auto_id(form_name: str) -> str:
+    # Several forms share one page: field ids must stay unique for labels to work.
+    return form_name.removesuffix("_form") + "_%s"
+
+
+def _action_forms(task, volunteer, bound=None) -> dict:
+    """The forms the task page offers for the task's status; `bound` replaces one of them."""
+    offered = []
+    if task.status == Status.OPEN:
+        offered.append(("claim_form", forms.ClaimForm))
+    elif task.volunteer_id == volunteer.pk and task.status in (Status.CLAIMED, Status.BOUGHT):
+        if task.status == Status.CLAIMED:
+            offered.append(("bought_form", forms.MarkBoughtForm))
+        offered.append(("deliver_form", forms.DeliverForm))
+        offered.append(("release_form", forms.ReleaseForm))
+        offered.append(("undeliverable_form", forms.UndeliverableForm))
+    available = {
+        name: form_class(initial={"expected_status": task.status}, auto_id=_auto_id(name))
+        for name, form_class in offered
+    }
+    if bound:
+        available.update(bound)
+    return available
+
+
+def _render_task(request, volunteer, task, bound=None, status=200):
+    base = volunteer_base_point(volunteer)
+    metres = haversine_m(*base, task.block.latitude, task.block.longitude) if base else None
+    context = {
+        "volunteer": volunteer,
+        "nav": "tasks",
+        "task": task,
+        "is_mine": task.volunteer_id == volunteer.pk,
+        "show_personal": permissions.can_see_personal_details(request.user, task),
+        "distance_m": metres,
+        "open_form": next(iter(bound)) if bound else "",
+        **_action_forms(task, volunteer, bound),
+    }
+    return render(request, "volunteers/task_detail.html", context, status=status)
+
+
+@volunteer_page
+def task_detail(request, volunteer, pk):
+    task = permissions.get_task_for_volunteer(request.user, pk)
+    return _render_task(request, volunteer, task)
+
+
+def _back_to(request, task):
+    """After an action: the task page if the volunteer may still see it, else the list."""
+    try:
+        permissions.get_task_for_volunteer(request.user, task.pk)
+    except Http404:
+        return redirect("volunteers:task_list")
+    return redirect("volunteers:task_detail", pk=task.pk)
+
+
+def _add_service_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _task_action(request, volunteer, pk, *, form_class, form_name, perform, done, stale_check=True):
+    """Shared flow of the POST actions on a task: load, stale check, validate, call, redirect.
+
+    perform(task, cleaned_data) calls one service; `done` is the success message.
+    """
+    task = permissions.get_task_for_action(request.user, pk)
+    expected = request.POST.get("expected_status", "")
+    if stale_check and expected and expected != task.status:
+        messages.warning(
+            request,
+            _(
+                "This task changed while your page was open; it is now “%(status)s”. "
+                "Nothing was saved."
+            )
+            % {"status": task.get_status_display()},
+        )
+        return _back_to(request, task)
+    form = form_class(request.POST, request.FILES, auto_id=_auto_id(form_name))
+    if form.is_valid():
+        try:
+            perform(task, form.cleaned_data)
+        except RequestError as exc:
+            messages.error(request, str(exc))
+            return _back_to(request, task)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return _back_to(request, task)
+    try:
+        visible = permissions.get_task_for_volunteer(request.user, pk)
+    except Http404:
+        return redirect("volunteers:task_list")
+    return _render_task(request, volunteer, visible, bound={form_name: form}, status=400)
+
+
+@require_POST
+@volunteer_page
+def task_claim(request, volunteer, pk):
+    task = permissions.get_task_for_action(request.user, pk)
+    if task.volunteer_id == volunteer.pk:
+        messages.info(request, _("You already hold this task."))
+        return redirect("volunteers:task_detail", pk=task.pk)
+    try:
+        request_services.help_request_claim(help_request=task, volunteer=volunteer)
+    except SafetyProtocolNotAccepted as exc:
+        messages.info(request, str(exc))
+        next_url = reverse("volunteers:task_detail", kwargs={"pk": task.pk})
+        return HttpResponseRedirect(
+            reverse("volunteers:safety") + "?" + urlencode({"next": next_url})
+        )
+    except AlreadyTaken:
+        messages.warning(request, _("This task has already been taken by another volunteer."))
+        return _back_to(request, task)
+    except RequestError as exc:
+        messages.error(request, str(exc))
+        return _back_to(request, task)
+    messages.success(request, _("The task is yours. The neighbor's details are below."))
+    return redirect("volunteers:task_detail", pk=task.pk)
+
+
+@require_POST
+@volunteer_page
+def task_mark_bought(request, volunteer, pk):
+    return _task_action(
+        request,
+        volunteer,
+        pk,
+        form_class=forms.MarkBoughtForm,
+        form_name="bought_form",
+        perform=lambda task, data: request_services.help_request_mark_bought(
+            help_request=task, volunteer=volunteer
+        ),
+        done=_("Marked as bought. Now take it to the neighbor."),
+    )
+
+
+@require_POST
+@volunteer_page
+def task_release(request, volunteer, pk):
+    return _task_action(
+        request,
+        volunteer,
+        pk,
+        form_class=forms.ReleaseForm,
+        form_name="release_form",
+        perform=lambda task, data: request_services.help_request_release(
+            help_request=task, volunteer=volunteer, reason=data["reason"]
+        ),
+        done=_("You released the task; it is open for other volunteers again."),
+    )
+
+
+@require_POST
+@volunteer_page
+def task_deliver(request, volunteer, pk):
+    return _task_action(
+        request,
+        volunteer,
+        pk,
+        form_class=forms.DeliverForm,
+        form_name="deliver_form",
+        perform=lambda task, data: request_services.help_request_deliver(
+            help_request=task,
+            volunteer=volunteer,
+            spent=data["spent"],
+            paid_by=data["paid_by"],
+            note=data["note"],
+            receipt=data["receipt"],
+        ),
+        done=_("Thank you! The task is marked as delivered."),
+    )
+
+
+@require_POST
+@volunteer_page
+def task_undeliverable(request, volunteer, pk):
+    return _task_action(
+        request,
+        volunteer,
+        pk,
+        form_class=forms.UndeliverableForm,
+        form_name="undeliverable_form",
+        perform=lambda task, data: request_services.help_request_report_undeliverable(
+            help_request=task, volunteer=volunteer, reason=data["reason"]
+        ),
+        done=_("Thank you for telling us. The task is open again and the organizers are told."),
+    )
+
+
+@login_required
+def task_receipt(request, pk):
+    """The receipt photo, only through this permission check (media is never served directly)."""
+    task = permissions.get_receipt_request(request.user, pk)
+    content_type = mimetypes.guess_type(task.receipt.name)[0] or "application/octet-stream"
+    response = FileResponse(task.receipt.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Safety rules, profile, history -------------------------------------------------------
+
+
+def _safe_next(request, url: str) -> str:
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return reverse("volunteers:task_list")
+
+
+@volunteer_page
+def safety_protocol(request, volunteer):
+    if request.method == "POST":
+        form = forms.SafetyProtocolForm(request.POST)
+        if form.is_valid():
+            volunteer_services.volunteer_accept_safety_protocol(volunteer=volunteer)
+            messages.success(request, _("Thank you. You can take tasks now."))
+            return redirect(_safe_next(request, form.cleaned_data["next"]))
+    else:
+        form = forms.SafetyProtocolForm(initial={"next": request.GET.get("next", "")})
+    return render(
+        request,
+        "volunteers/safety.html",
+        {
+            "volunteer": volunteer,
+            "nav": "profile",
+            "form": form,
+            "protocol": volunteer.group.safety_protocol,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@volunteer_page
+def profile(request, volunteer):
+    if request.method == "POST":
+        form = forms.AvailabilityForm(request.POST)
+        if form.is_valid():
+            try:
+                volunteer_services.volunteer_update_availability(
+                    volunteer=volunteer, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("volunteers:profile")
+    else:
+        form = forms.AvailabilityForm(
+            initial={
+                "is_available": volunteer.is_available,
+                "max_open_tasks": volunteer.max_open_tasks,
+            }
+        )
+    return render(
+        request,
+        "volunteers/profile.html",
+        {
+            "volunteer": volunteer,
+            "nav": "profile",
+            "form": form,
+            "blocks": volunteer.blocks.only("code", "address"),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@volunteer_page
+def history(request, volunteer):
+    page = Paginator(delivered_tasks(volunteer=volunteer), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "volunteers/history.html", {"volunteer": volunteer, "nav": "history", "page": page}
+    )
