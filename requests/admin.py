@@ -31,6 +31,7 @@ from requests.models import (
     Urgency,
 )
 from requests.services import help_request_cancel, help_request_create, help_request_mark_reimbursed
+from requests.transitions import Action
 
 # Fields an organizer or operator may still correct after the request was entered.
 EDITABLE_ON_CHANGE = ("details", "due_at", "urgency", "budget", "payment")
@@ -139,9 +140,16 @@ class HelpRequestAddForm(forms.ModelForm):
 
 class RequestEventInline(ReadOnlyScopedInline):
     model = RequestEvent
-    fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
+    fields = ("created_at", "action_label", "from_status", "to_status", "actor", "note")
     ordering = ("created_at", "id")
     verbose_name_plural = _("history")
+
+    @admin.display(description=_("action"))
+    def action_label(self, event):
+        try:
+            return Action(event.action).label
+        except ValueError:
+            return event.action
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
