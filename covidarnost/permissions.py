@@ -20,7 +20,7 @@ from django.utils import timezone
 from users.models import Role
 
 if TYPE_CHECKING:
-    from requests.models import HelpRequest
+    from requests.models import HelpRequest, Offer
     from volunteers.models import Volunteer
 
 # How each model reaches its group; used to scope every queryset a user sees.
@@ -147,6 +147,17 @@ def get_task_for_volunteer(user, pk) -> HelpRequest:
     if help_request.volunteer_id not in (None, volunteer.pk):
         raise Http404
     return help_request
+
+
+def get_offer_for_volunteer(user, pk) -> Offer:
+    """An offer for the verified volunteer it was made to, or 404 (for anyone else alike)."""
+    from requests.models import Offer
+
+    volunteer = active_volunteer(user)
+    if volunteer is None:
+        raise Http404
+    queryset = scope(Offer.objects.select_related("help_request__block"), user)
+    return _get_or_404(queryset.filter(volunteer=volunteer), pk)
 
 
 def get_task_for_action(user, pk) -> HelpRequest:

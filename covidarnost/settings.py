@@ -135,6 +135,49 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = env.str("TIME_ZONE", default="Europe/Moscow")
+# One quick retry when publishing, then give up: a request is saved even with Redis down, and
+# the sweeper (below) enqueues its matching later. Kombu's default would retry for seconds.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# Tests that kill a worker shorten this to see the unacknowledged task come back quickly.
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int(
+    "CELERY_VISIBILITY_TIMEOUT", default=CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+)
+# Retries back off up to this; the visibility timeout must stay longer (it is, by hours).
+CELERY_TASK_RETRY_BACKOFF_MAX = 600
+
+# --- Matching and reminders (requests.matching, requests.tasks) ---------------------------
+MATCHING = {
+    # How long the offered volunteer has to answer before the next candidate gets it.
+    "OFFER_WINDOW_MINUTES": {
+        "normal": env.int("MATCHING_OFFER_WINDOW_MINUTES", default=15),
+        "urgent": env.int("MATCHING_URGENT_OFFER_WINDOW_MINUTES", default=5),
+    },
+    # Offers per round (a round starts each time the request becomes open) before organizers
+    # are alerted; the request stays in the open list either way.
+    "MAX_OFFERS": env.int("MATCHING_MAX_OFFERS", default=5),
+    # Nearest volunteers considered per match (after the block's own volunteers).
+    "CANDIDATES": env.int("MATCHING_CANDIDATES", default=20),
+    "DEFAULT_RADIUS_KM": 3,
+    # score = -DISTANCE_KM × km - WORKLOAD × open/max + SKILL × skills + LANGUAGE × language.
+    "WEIGHTS": {
+        "DISTANCE_KM": env.float("MATCHING_WEIGHT_DISTANCE_KM", default=1.0),
+        "WORKLOAD": env.float("MATCHING_WEIGHT_WORKLOAD", default=1.0),
+        "SKILL": env.float("MATCHING_WEIGHT_SKILL", default=0.5),
+        "LANGUAGE": env.float("MATCHING_WEIGHT_LANGUAGE", default=0.5),
+    },
+    # A claimed request without due date is due this long after the claim.
+    "DEFAULT_DUE_HOURS": {"normal": 24, "urgent": 4},
+    # After the due time, the volunteer is reminded; this much later organizers are alerted.
+    "OVERDUE_ALERT_HOURS": 2,
+    # Isolated neighbours not contacted for this long go on the weekly check-in list.
+    "CHECKIN_AFTER_DAYS": 7,
+    "SWEEP_SECONDS": env.int("MATCHING_SWEEP_SECONDS", default=60),
+}
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "users.User"

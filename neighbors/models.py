@@ -133,6 +133,13 @@ class Neighbor(models.Model):
     )
     floor = models.SmallIntegerField(_("floor"), null=True, blank=True)
     phone = PhoneNumberField(_("phone"), blank=True)
+    # Matching prefers a volunteer who speaks it (requests.matching).
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        help_text=_("Language code if not Russian, for example: uz, tg, en."),
+    )
     notes = models.TextField(
         _("notes for volunteers"),
         blank=True,

@@ -8,3 +8,11 @@ class RequestsConfig(AppConfig):
     name = "requests"
     label = "requests"
     verbose_name = _("Help requests")
+
+    def ready(self) -> None:
+        from requests import receivers
+        from requests.signals import help_request_changed
+
+        help_request_changed.connect(
+            receivers.on_help_request_changed, dispatch_uid="requests.receivers.matching"
+        )

@@ -9,13 +9,17 @@ the periodic sweeper catches up if the queue is down).
 from __future__ import annotations
 
 import logging
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from requests.exceptions import NotAllowed, TransitionNotAllowed
-from requests.models import HelpRequest, Offer, OfferStatus, Status
+from requests.models import HelpRequest, Offer, OfferStatus, RequestEvent, Status
 from volunteers.models import Volunteer
 
 logger = logging.getLogger(__name__)
@@ -132,3 +136,102 @@ def offers_settle_stale(*, limit: int = 500) -> int:
         offers_settle_for_request(help_request_id=request_id, claimed_by_id=volunteer_id)
         for request_id, volunteer_id in stale
     )
+
+
+@dataclass(frozen=True)
+class MatchOutcome:
+    """What one matching step did. `notify` offers and `alert_key` alerts are sent by the
+    caller after commit (a slow channel must not hold the request's row lock)."""
+
+    status: str  # "offered", "pending", "not_open", "exhausted", "no_candidates", "missing"
+    offer: Offer | None = None
+    group_id: object = None
+    alert_key: str = ""
+
+
+def offer_window(urgency: str) -> timedelta:
+    windows = settings.MATCHING["OFFER_WINDOW_MINUTES"]
+    return timedelta(minutes=windows.get(urgency, windows["normal"]))
+
+
+def new_short_code() -> str:
+    return f"{secrets.randbelow(1_000_000):06d}"
+
+
+def _round_start(help_request_id):
+    """The event that last made the request open: offers and alerts count per round."""
+    return (
+        RequestEvent.objects.filter(help_request_id=help_request_id, to_status=Status.OPEN)
+        .order_by("-created_at", "-pk")
+        .values("pk", "created_at")
+        .first()
+    )
+
+
+def offer_make_next(*, help_request_id) -> MatchOutcome:
+    """Offer an open request to the best remaining candidate, unless an offer is live.
+
+    Rules: only open requests; one pending offer at a time (an expired one is marked so
+    first); at most MATCHING["MAX_OFFERS"] offers per round, then (or when nobody is
+    eligible) the outcome asks for an organizer alert, keyed by the round so it goes once.
+    Running it twice is harmless: the live offer is returned, not a second one.
+    """
+    from requests.matching import rank_candidates
+
+    now = timezone.now()
+    with transaction.atomic():
+        help_request = (
+            HelpRequest.objects.select_for_update(of=("self",))
+            .select_related("block__group", "neighbor")
+            .filter(pk=help_request_id)
+            .first()
+        )
+        if help_request is None:
+            return MatchOutcome("missing")
+        group_id = help_request.block.group_id
+        if help_request.status != Status.OPEN:
+            offers_settle_for_request(
+                help_request_id=help_request.pk, claimed_by_id=help_request.volunteer_id
+            )
+            return MatchOutcome("not_open", group_id=group_id)
+        live = help_request.offers.filter(status=OfferStatus.PENDING).first()
+        if live is not None:
+            if live.expires_at > now:
+                return MatchOutcome("pending", offer=live, group_id=group_id)
+            Offer.objects.filter(pk=live.pk).update(status=OfferStatus.EXPIRED)
+        round_start = _round_start(help_request.pk)
+        round_key = round_start["pk"] if round_start else "0"
+        offers = help_request.offers.all()
+        if round_start is not None:
+            offers = offers.filter(created_at__gte=round_start["created_at"])
+        if offers.count() >= settings.MATCHING["MAX_OFFERS"]:
+            return MatchOutcome(
+                "exhausted",
+                group_id=group_id,
+                alert_key=f"no_candidates_alert:{help_request.pk}:{round_key}",
+            )
+        candidates = rank_candidates(help_request, limit=1)
+        if not candidates:
+            return MatchOutcome(
+                "no_candidates",
+                group_id=group_id,
+                alert_key=f"no_candidates_alert:{help_request.pk}:{round_key}",
+            )
+        best = candidates[0]
+        try:
+            with transaction.atomic():
+                offer = Offer.objects.create(
+                    help_request=help_request,
+                    volunteer_id=best.volunteer_id,
+                    rank=help_request.offers.count() + 1,
+                    reason=best.reason,
+                    score=best.score,
+                    short_code=new_short_code(),
+                    expires_at=now + offer_window(help_request.urgency),
+                )
+        except IntegrityError:
+            # Another matcher made an offer meanwhile (possible where rows are not locked).
+            live = help_request.offers.filter(status=OfferStatus.PENDING).first()
+            return MatchOutcome("pending", offer=live, group_id=group_id)
+    logger.info("offer %s made for help_request %s", offer.pk, help_request_id)
+    return MatchOutcome("offered", offer=offer, group_id=group_id)

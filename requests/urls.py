@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from requests import views
+
+app_name = "requests"
+
+urlpatterns = [
+    path("offers/<uuid:pk>/claim/", views.offer_claim, name="offer_claim"),
+    path("offers/<uuid:pk>/decline/", views.offer_decline_view, name="offer_decline"),
+]
