@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("volunteers.urls")),
     # Help-request pages for helpers and organizers, and webhooks.
     path("", include("requests.urls")),
+    # Telegram linking, and the Telegram and SMS webhooks.
+    path("notifications/", include("notifications.urls")),
     path("api/v1/", include("covidarnost.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
