@@ -190,7 +190,7 @@ class HelpRequestAdmin(ScopedModelAdmin):
         ReimbursementFilter,
     )
     search_fields = (
-        "=id",
+        "id__startswith",
         "form_serial",
         "details",
         "block__code",

@@ -260,3 +260,14 @@ def test_overdue_filter(login, organizer, group, neighbor, volunteer):
         past_due.pk,
     }
     assert fresh_normal.pk not in {r.pk for r in response.context["cl"].result_list}
+
+
+@pytest.mark.parametrize("term", ["short", "full", "not-a-uuid"])
+def test_search_by_request_number(login, organizer, help_request, other_help_request, term):
+    query = {"short": help_request.short_id, "full": str(help_request.pk)}.get(term, term)
+
+    response = login(organizer).get(reverse(CHANGELIST), {"q": query})
+
+    assert response.status_code == 200
+    expected = [] if term == "not-a-uuid" else [help_request.pk]
+    assert [r.pk for r in response.context["cl"].result_list] == expected
