@@ -1,0 +1,26 @@
+"""Fixtures that point the Celery app at a real broker (or a dead one) for one test."""
+
+import pytest
+
+from covidarnost.celery import app
+
+
+def _reset_pools():
+    # Connections and producers are pooled per app; a new broker URL needs fresh pools.
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def celery_broker():
+    """Set the broker URL; tasks are queued for a worker instead of running inline."""
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+
+    def use(url: str):
+        app.conf.broker_url = url
+        app.conf.task_always_eager = False
+        _reset_pools()
+
+    yield use
+    app.conf.update(saved)
+    _reset_pools()
