@@ -4,6 +4,7 @@ DATABASE_URL and REDIS_URL are honoured, so CI runs the same suite on PostgreSQL
 """
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
@@ -19,3 +20,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = BASE_DIR / "build" / "test-media"  # noqa: F405
+# WhiteNoise warns on every request when STATIC_ROOT is missing; tests never collect static.
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405
