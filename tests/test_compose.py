@@ -1,0 +1,86 @@
+"""docker-compose.yml and the Dockerfile, checked without Docker (CI machines have none)."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+LONG_RUNNING = ["postgres", "redis", "web", "worker", "beat"]
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def command_of(service: dict) -> str:
+    command = service["command"]
+    return " ".join(command) if isinstance(command, list) else command
+
+
+def test_compose_has_every_service(compose):
+    assert set(compose["services"]) >= {"postgres", "redis", "migrate", "web", "worker", "beat"}
+    assert compose["services"]["postgres"]["image"] == "postgres:15"
+    assert compose["services"]["redis"]["image"] == "redis:7"
+
+
+@pytest.mark.parametrize("name", LONG_RUNNING)
+def test_every_long_running_service_has_a_healthcheck(compose, name):
+    check = compose["services"][name]["healthcheck"]
+    assert check["test"][0] in ("CMD", "CMD-SHELL")
+    assert len(check["test"]) > 1
+
+
+def test_web_runs_gunicorn_with_an_access_log_without_client_ips(compose):
+    command = command_of(compose["services"]["web"])
+    assert command.startswith("gunicorn covidarnost.wsgi")
+    assert "--access-logformat=" in command
+    log_format = command.split("--access-logformat=", 1)[1]
+    for field in ("%(h)s", "{x-forwarded-for}i", "{x-real-ip}i", "%(a)s"):
+        assert field.lower() not in log_format.lower()
+
+
+def test_web_waits_for_migrations_and_services(compose):
+    web = compose["services"]["web"]
+    assert web["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert web["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert command_of(compose["services"]["migrate"]) == "python manage.py migrate --noinput"
+    assert compose["services"]["migrate"]["restart"] == "no"
+
+
+def test_worker_and_beat_run_celery(compose):
+    assert command_of(compose["services"]["worker"]).startswith("celery -A covidarnost worker")
+    assert command_of(compose["services"]["beat"]).startswith("celery -A covidarnost beat")
+    assert "inspect ping" in compose["services"]["worker"]["healthcheck"]["test"][1]
+
+
+@pytest.mark.parametrize("name", ["migrate", "web", "worker", "beat"])
+def test_app_services_use_postgres_and_redis_in_production_mode(compose, name):
+    env = compose["services"][name]["environment"]
+    assert env["DEBUG"] == "0"
+    assert env["DATABASE_URL"].startswith("postgres://")
+    assert "@postgres:5432/" in env["DATABASE_URL"]
+    assert env["REDIS_URL"] == "redis://redis:6379/0"
+    # A missing SECRET_KEY stops compose with a message instead of starting with a blank one.
+    assert env["SECRET_KEY"].startswith("${SECRET_KEY:?")
+
+
+def test_web_port_is_published_on_loopback_only(compose):
+    # Only the TLS proxy on the host may reach gunicorn: it trusts X-Forwarded-Proto.
+    assert all(p.startswith("127.0.0.1:") for p in compose["services"]["web"]["ports"])
+
+
+def test_dockerfile_builds_translations_and_static_files():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "FROM python:3.11" in dockerfile
+    assert "compilemessages" in dockerfile
+    assert "collectstatic --noinput" in dockerfile
+    assert "USER app" in dockerfile
+    assert "%(h)s" not in dockerfile
+
+
+def test_dockerignore_keeps_secrets_and_local_data_out():
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    for entry in (".env", ".venv", "db.sqlite3", ".git"):
+        assert entry in ignored
