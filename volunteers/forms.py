@@ -23,6 +23,15 @@ class KindFilterForm(forms.Form):
     )
 
 
+class MoneyField(forms.DecimalField):
+    """An amount typed the way people write it: "1 234,50" or "1234.50" in any language."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(value.split())
+        return super().to_python(value)
+
+
 class _TaskActionForm(forms.Form):
     """Every action form carries the status the page showed, to catch stale forms."""
 
@@ -55,7 +64,7 @@ class UndeliverableForm(_TaskActionForm):
 
 
 class DeliverForm(_TaskActionForm):
-    spent = forms.DecimalField(
+    spent = MoneyField(
         label=_("Amount spent, ₽"),
         required=False,
         min_value=0,

@@ -29,6 +29,7 @@ from requests.exceptions import (
     AlreadyTaken,
     RequestError,
     SafetyProtocolNotAccepted,
+    TransitionNotAllowed,
 )
 from requests.models import Status
 from requests.selectors import tasks_for_volunteer, volunteer_base_point
@@ -204,6 +205,14 @@ def task_claim(request, volunteer, pk):
         )
     except AlreadyTaken:
         messages.warning(request, _("This task has already been taken by another volunteer."))
+        return _back_to(request, task)
+    except TransitionNotAllowed:
+        task.refresh_from_db(fields=["status"])
+        messages.warning(
+            request,
+            _("This task is not open any more; it is “%(status)s”.")
+            % {"status": task.get_status_display()},
+        )
         return _back_to(request, task)
     except RequestError as exc:
         messages.error(request, str(exc))
