@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Fuzz the REST API with schemathesis against a live dev server: no 5xx, responses match the
+# OpenAPI schema. Schemathesis lives in its own venv (build/fuzz-venv) because it pulls PyPI
+# `requests`, which our `requests` app shadows inside the project venv.
+#
+# Usage: scripts/api_fuzz.sh            (FUZZ_EXAMPLES=25 per operation by default)
+# Uses a throwaway SQLite database and the in-memory cache; nothing of yours is touched.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+PYTHON="${PYTHON:-$ROOT/.venv/bin/python}"
+FUZZ_VENV="$ROOT/build/fuzz-venv"
+EXAMPLES="${FUZZ_EXAMPLES:-25}"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/covidarnost-fuzz.XXXXXX")"
+SERVER_PID=""
+
+cleanup() {
+    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+if [[ ! -x "$FUZZ_VENV/bin/st" ]]; then
+    echo "==> installing schemathesis into $FUZZ_VENV"
+    "${FUZZ_PYTHON:-python3}" -m venv "$FUZZ_VENV"
+    "$FUZZ_VENV/bin/pip" install --quiet "schemathesis>=4,<5"
+fi
+
+# The dev server's environment: DEBUG demo settings, a fresh database, no Redis, limits high
+# enough that fuzzing reaches the handlers (the limits themselves are tested in tests/api).
+export DEBUG=1
+export DATABASE_URL="sqlite:///$WORK/fuzz.sqlite3"
+unset REDIS_URL
+export CELERY_TASK_ALWAYS_EAGER=1
+export API_THROTTLE_AUTH_IP=100000/min API_THROTTLE_AUTH_FAILURES=100000/hour
+export API_THROTTLE_CREATE_USER=100000/min API_THROTTLE_CREATE_IP=100000/min
+export LOG_LEVEL=WARNING
+
+echo "==> migrating a throwaway database"
+"$PYTHON" manage.py migrate --no-input -v 0
+
+echo "==> seeding a group, an operator and a volunteer with tokens"
+"$PYTHON" manage.py shell -v 0 > "$WORK/tokens" <<'PY'
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from neighbors.models import Block, Group
+from neighbors.services import neighbor_create
+from requests.models import HelpRequest
+from requests.services import help_request_claim, help_request_create
+from users.models import User
+from volunteers.models import Volunteer
+
+group = Group.objects.create(name="Fuzz", slug="fuzz")
+block = Block.objects.create(group=group, code="F1", address="Fuzz st. 1", latitude=59.98, longitude=30.30)
+operator = User.objects.create_user("fuzz-operator", password="fuzz-Pass-123", group=group, role="operator")
+user = User.objects.create_user("fuzz-volunteer", password="fuzz-Pass-123", group=group, role="volunteer")
+volunteer = Volunteer.objects.create(user=user, status="verified", verified_at=timezone.now(),
+                         safety_protocol_accepted_at=timezone.now(), max_open_tasks=20,
+                         base_latitude=59.98, base_longitude=30.30)
+neighbor = neighbor_create(block=block, name="Fuzz Neighbor", flat="1", phone="+79110000000")
+tasks = [
+    help_request_create(created_by=operator, block=block, kind="groceries", details=f"item {n}",
+                        source="phone", neighbor=neighbor)[0]
+    for n in range(5)
+]
+held = help_request_claim(help_request=tasks[1], volunteer=volunteer)
+print(Token.objects.create(user=operator).key, Token.objects.create(user=user).key,
+      tasks[0].pk, held.pk)
+PY
+read -r OPERATOR_TOKEN VOLUNTEER_TOKEN OPEN_ID HELD_ID < "$WORK/tokens"
+
+# Real ids, so path-parameter operations reach their logic instead of answering 404.
+cat > "$WORK/schemathesis.toml" <<TOML
+[[operations]]
+include-path-regex = '^/api/v1/(requests|tasks)/\{id\}/(claim/)?\$'
+parameters = { id = "$OPEN_ID" }
+
+[[operations]]
+include-path-regex = '^/api/v1/tasks/\{id\}/(release|deliver|undeliverable|mark-bought)/\$'
+parameters = { id = "$HELD_ID" }
+TOML
+
+PORT="$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+echo "==> starting the dev server on 127.0.0.1:$PORT"
+"$PYTHON" manage.py runserver "127.0.0.1:$PORT" --noreload > "$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+
+SCHEMA="http://127.0.0.1:$PORT/api/schema/"
+status=0
+run() {
+    local who="$1" token="$2"
+    shift 2
+    echo "==> schemathesis as $who"
+    "$FUZZ_VENV/bin/st" --config-file "$WORK/schemathesis.toml" run "$SCHEMA" \
+        --wait-for-schema 30 \
+        --header "Authorization: Token $token" \
+        --checks not_a_server_error,response_schema_conformance \
+        --max-examples "$EXAMPLES" \
+        --phases examples,coverage,fuzzing \
+        --workers 1 \
+        --seed "${FUZZ_SEED:-1}" \
+        --no-color \
+        "$@" || status=1
+}
+run operator "$OPERATOR_TOKEN"
+run volunteer "$VOLUNTEER_TOKEN" --include-path-regex '^/api/v1/(tasks|me)'
+
+if grep -E '" 5[0-9]{2} ' "$WORK/server.log" >/dev/null; then
+    echo "!! the server answered 5xx:"
+    grep -E '" 5[0-9]{2} |Traceback|Error' "$WORK/server.log" | head -40
+    status=1
+fi
+if [[ $status -ne 0 ]]; then
+    echo "API fuzzing FAILED (server log tail below)"
+    tail -40 "$WORK/server.log"
+fi
+exit $status
