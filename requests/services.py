@@ -28,7 +28,7 @@ from requests.exceptions import (
     TransitionNotAllowed,
     VolunteerCannotClaim,
 )
-from requests.models import HelpRequest, PaidBy, RequestEvent, Source, Status
+from requests.models import HelpRequest, PaidBy, Payment, RequestEvent, Source, Status
 from requests.signals import help_request_changed
 from requests.transitions import TRANSITIONS, Action
 from volunteers.models import Volunteer
@@ -227,6 +227,13 @@ def help_request_mark_bought(*, help_request: HelpRequest, volunteer: Volunteer)
     )
 
 
+PAID_BY_FOR_PAYMENT = {
+    Payment.CASH_ON_DELIVERY: PaidBy.RESIDENT_CASH,
+    Payment.PREPAID: PaidBy.GROUP_FUND,
+    Payment.FREE: PaidBy.VOLUNTEER,
+}
+
+
 def help_request_deliver(
     *,
     help_request: HelpRequest,
@@ -238,12 +245,14 @@ def help_request_deliver(
 ) -> HelpRequest:
     """The holding volunteer handed the errand over; records money spent and who paid.
 
-    Rules: spent is not negative; when money was spent, say who paid; a receipt is an image.
+    Rules: spent is not negative; when money was spent and the volunteer did not say who
+    paid, the request's payment arrangement decides (a free errand is reimbursed to the
+    volunteer, so their money is never silently lost).
     """
     if spent is not None and spent < 0:
         raise ValidationError({"spent": _("The amount cannot be negative.")})
     if spent and not paid_by:
-        raise ValidationError({"paid_by": _("Say who paid for the purchase.")})
+        paid_by = PAID_BY_FOR_PAYMENT[help_request.payment]
     if paid_by and paid_by not in PaidBy.values:
         raise ValidationError({"paid_by": _("Unknown way of paying.")})
     with transaction.atomic():

@@ -128,13 +128,16 @@ def test_deliver_without_money_spent(client_for, held):
     assert response.json()["status"] == "delivered"
 
 
-def test_deliver_with_money_but_no_payer_is_a_field_error(client_for, held):
+def test_deliver_with_money_but_no_payer_follows_the_payment_arrangement(client_for, held):
+    # The contract's example body: {"spent", "note"} without paid_by.
     response = client_for("volunteer").post(
-        url(held, "deliver"), {"spent": "10"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+        url(held, "deliver"), {"spent": "412.50", "note": "сдача 0"}, format="json"
     )
 
-    assert response.status_code == 400
-    assert response.json() == {"paid_by": ["Say who paid for the purchase."]}
+    assert response.status_code == 200
+    assert response.json()["status"] == "delivered"
+    held.refresh_from_db()
+    assert held.paid_by == "resident_cash"  # the factory's request is cash on delivery
 
 
 @pytest.mark.parametrize("spent", ["-1", "abc", "1234567890.00", "1.234"])

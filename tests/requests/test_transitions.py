@@ -181,7 +181,6 @@ def test_deliver_records_money_and_who_paid(help_request, volunteer):
     ("spent", "paid_by", "field"),
     [
         (Decimal("-1"), "", "spent"),
-        (Decimal("10"), "", "paid_by"),
         (Decimal("1"), "bank", "paid_by"),
     ],
 )
@@ -194,6 +193,19 @@ def test_deliver_with_bad_money_saves_nothing(help_request, volunteer, spent, pa
     assert field in excinfo.value.message_dict
     help_request.refresh_from_db()
     assert help_request.status == Status.CLAIMED
+
+
+@pytest.mark.parametrize(
+    ("payment", "paid_by"),
+    [("cash_on_delivery", "resident_cash"), ("prepaid", "group_fund"), ("free", "volunteer")],
+)
+def test_deliver_without_payer_follows_the_payment_arrangement(
+    neighbor, volunteer, payment, paid_by
+):
+    help_request = HelpRequestFactory(neighbor=neighbor, payment=payment)
+    services.help_request_claim(help_request=help_request, volunteer=volunteer)
+    services.help_request_deliver(help_request=help_request, volunteer=volunteer, spent=Decimal(5))
+    assert help_request.paid_by == paid_by
 
 
 def test_volunteer_cannot_cancel(help_request, volunteer):
