@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection
 from django.db.models import (
-    BooleanField,
     Count,
     F,
     IntegerField,
@@ -157,18 +156,12 @@ def nearest_postgres(
 ) -> list[tuple[float, dict]]:
     """Up to `limit` rows nearest by great-circle distance within radius_m, via GiST KNN."""
     factor = _lower_bound_factor(latitude, radius_m)
-    radius_deg = radius_m / (METRES_PER_DEGREE * factor)
-    knn = (
-        queryset.filter(base_latitude__isnull=False)
-        .filter(
-            RawSQL(  # noqa: S611 - constant SQL, values passed as parameters
-                f"{POINT_SQL} <@ circle(point(%s, %s), %s)",
-                (longitude, latitude, radius_deg),
-                output_field=BooleanField(),
-            )
-        )
+    # No "inside the circle" condition here: with one, PostgreSQL prefers a bitmap scan of
+    # the whole circle plus a sort; ordered by `<->` alone it walks the index nearest first
+    # and stops at the LIMIT. The radius ends the loop below instead.
+    knn = queryset.filter(base_latitude__isnull=False).annotate(
         # Constant SQL, values passed as parameters.
-        .annotate(planar=RawSQL(f"{POINT_SQL} <-> point(%s, %s)", (longitude, latitude)))  # noqa: S611
+        planar=RawSQL(f"{POINT_SQL} <-> point(%s, %s)", (longitude, latitude))  # noqa: S611
     )
     fetch = max(limit * 3, 10)
     while True:
@@ -183,7 +176,7 @@ def nearest_postgres(
             return found[:limit]
         # Every row not fetched is at least this far away (great-circle).
         bound = rows[-1]["planar"] * METRES_PER_DEGREE * factor
-        if sum(1 for distance, _row in found if distance <= bound) >= limit:
+        if bound > radius_m or sum(1 for distance, _row in found if distance <= bound) >= limit:
             return found[:limit]
         fetch *= 4
 
