@@ -121,6 +121,18 @@ def can_see_personal_details(user, help_request: HelpRequest) -> bool:
     return False
 
 
+def can_check_in(user, neighbor) -> bool:
+    """Weekly check-in calls: staff of the group, or a verified volunteer of the neighbor's block.
+
+    Those volunteers see the names and phones of their blocks' isolated neighbors, because
+    calling them is the whole point of the list.
+    """
+    if is_staff_of_group(user):
+        return can_see(user, neighbor)
+    volunteer = active_volunteer(user)
+    return volunteer is not None and volunteer.blocks.filter(pk=neighbor.block_id).exists()
+
+
 def get_request_for_staff(user, pk) -> HelpRequest:
     """A help request for an organizer or operator of its group, or 404."""
     from requests.models import HelpRequest

@@ -11,6 +11,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Volunteer mobile pages (/tasks/, /profile/ …).
     path("", include("volunteers.urls")),
+    # Weekly check-in call list for the volunteers of a block.
+    path("", include("neighbors.urls")),
     # Help-request pages for helpers and organizers, and webhooks.
     path("", include("requests.urls")),
     # Telegram linking, and the Telegram and SMS webhooks.

@@ -1,6 +1,7 @@
 """Writes for groups, blocks and neighbors."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from neighbors.models import Block, Neighbor
 
@@ -32,4 +33,20 @@ def neighbor_create(
     )
     neighbor.full_clean()
     neighbor.save()
+    return neighbor
+
+
+@transaction.atomic
+def neighbor_record_contact(*, neighbor: Neighbor, actor) -> Neighbor:
+    """A volunteer of the block (or staff) spoke with the neighbor; resets the weekly check-in.
+
+    Rules: covidarnost.permissions.can_check_in decides who may.
+    """
+    from covidarnost import permissions
+    from requests.exceptions import NotAllowed
+
+    if not permissions.can_check_in(actor, neighbor):
+        raise NotAllowed
+    neighbor.last_contact_at = timezone.now()
+    neighbor.save(update_fields=["last_contact_at"])
     return neighbor
