@@ -13,6 +13,10 @@ RECEIPT_MAX_BYTES = 5 * 1024 * 1024
 # Pillow format name → file extension used when the receipt is stored.
 RECEIPT_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 REASON_MAX_LENGTH = 500
+# Box first, then its label, which is the large tap target.
+CHECKBOX_TEMPLATE = (
+    "volunteers/forms/checkbox_field.html"  # in the app: the form renderer looks there
+)
 
 
 class KindFilterForm(forms.Form):
@@ -24,11 +28,20 @@ class KindFilterForm(forms.Form):
 
 
 class MoneyField(forms.DecimalField):
-    """An amount typed the way people write it: "1 234,50" or "1234.50" in any language."""
+    """An amount typed the way people write it, whatever the page's language:
+    "1 234,50", "350,5", "1234.50" or "1,234.50"."""
 
     def to_python(self, value):
         if isinstance(value, str):
             value = "".join(value.split())
+            if "," in value and "." in value:
+                # The later mark is the decimal one; the other groups thousands.
+                thousands = "," if value.rfind(",") < value.rfind(".") else "."
+                value = value.replace(thousands, "").replace(",", ".")
+            elif value.count(",") == 1 and len(value.rsplit(",", 1)[1]) in (1, 2):
+                value = value.replace(",", ".")
+            else:
+                value = value.replace(",", "")
         return super().to_python(value)
 
 
@@ -132,13 +145,16 @@ class DeliverForm(_TaskActionForm):
 class SafetyProtocolForm(forms.Form):
     accept = forms.BooleanField(
         label=_("I have read the safety rules and will follow them."),
+        template_name=CHECKBOX_TEMPLATE,
         error_messages={"required": _("Tick the box to accept the safety rules.")},
     )
     next = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class AvailabilityForm(forms.Form):
-    is_available = forms.BooleanField(label=_("Available now"), required=False)
+    is_available = forms.BooleanField(
+        label=_("Available now"), required=False, template_name=CHECKBOX_TEMPLATE
+    )
     max_open_tasks = forms.IntegerField(
         label=_("Most tasks I take at once"),
         min_value=1,

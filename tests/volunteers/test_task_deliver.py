@@ -40,6 +40,25 @@ def test_amount_is_read_in_the_russian_format(client, volunteer, claimed_request
     assert claimed_request.spent == Decimal("1234.50")
 
 
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("350,5", "350.50"),
+        ("350.50", "350.50"),
+        ("1,234.50", "1234.50"),
+        ("1.234,50", "1234.50"),
+        ("1\u00a0234,50", "1234.50"),
+        ("1,234", "1234.00"),
+    ],
+)
+def test_amount_is_read_as_typed_on_an_english_page(
+    volunteer_client, claimed_request, typed, amount
+):
+    _deliver(volunteer_client, claimed_request, spent=typed, paid_by=PaidBy.GROUP_FUND)
+    claimed_request.refresh_from_db()
+    assert claimed_request.spent == Decimal(amount)
+
+
 def test_delivery_without_purchase_needs_no_amount(volunteer_client, claimed_request):
     _deliver(volunteer_client, claimed_request)
     claimed_request.refresh_from_db()
