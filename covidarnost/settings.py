@@ -147,6 +147,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int(
     "CELERY_VISIBILITY_TIMEOUT", default=CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
 )
+if env.str("CELERY_UNACKED_RESTORE_INTERVAL", default=""):
+    # How often a worker looks for such tasks (kombu default: about every 100 s).
+    CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_interval"] = env.int(
+        "CELERY_UNACKED_RESTORE_INTERVAL"
+    )
+    CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_throttle"] = 1
 # Retries back off up to this; the visibility timeout must stay longer (it is, by hours).
 CELERY_TASK_RETRY_BACKOFF_MAX = 600
 
