@@ -24,3 +24,12 @@ def celery_broker():
     yield use
     app.conf.update(saved)
     _reset_pools()
+
+
+@pytest.fixture(autouse=True)
+def _block_at_a_fixed_place(request):
+    """Volunteers of the factories start near (59.986, 30.301); keep block T1 there."""
+    if "block" in request.fixturenames:
+        block = request.getfixturevalue("block")
+        block.latitude, block.longitude = 59.985, 30.300
+        block.save(update_fields=["latitude", "longitude"])
