@@ -100,6 +100,7 @@ def scene(group, block):
     task = factories.HelpRequestFactory(
         neighbor__block=block, neighbor__name="Петрова Анна Ивановна", kind="medicine"
     )
+    factories.NeighborFactory(block=block, name="Соколова Вера", is_isolated=True)
     far = factories.BlockFactory(group=group, latitude=59.99, longitude=30.33)
     factories.HelpRequestFactory.create_batch(3, neighbor__block=far)
     factories.VolunteerFactory(
@@ -172,6 +173,12 @@ def test_volunteer_signs_in_claims_and_delivers(browser_page, live_server, axe_s
     page.goto(f"{base}/history/")
     assert page.locator(f'a[href="/tasks/{task.pk}/"]').count() == 1
     check_page(page, axe_source, "08-history")
+    page.goto(f"{base}/checkins/")
+    assert "Соколова Вера" in page.content()
+    check_page(page, axe_source, "08b-checkins")
+    page.get_by_role("button", name="I have spoken with them").click()
+    page.wait_for_load_state()
+    assert "Соколова Вера" not in page.content()
 
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{base}/accounts/login/")
