@@ -1,0 +1,35 @@
+"""How long saving a request's follow-up takes when Redis does not answer.
+
+    .venv/bin/python bench/enqueue_down.py
+
+Enqueues a matching task to a "hung Redis": a local port that accepts connections and never
+answers (the worst case; a refused connection fails at once), and prints the seconds until
+enqueue_matching gives up. The issue's bound is 2 s.
+"""
+
+import os
+import socket
+import sys
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "covidarnost.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-0123456789-0123456789")
+hung = socket.socket()
+hung.bind(("127.0.0.1", 0))
+hung.listen(100)  # the kernel completes connections; nobody ever reads or answers
+os.environ["REDIS_URL"] = f"redis://127.0.0.1:{hung.getsockname()[1]}/0"
+os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
+
+import django  # noqa: E402
+
+django.setup()
+
+from requests.tasks import enqueue_matching  # noqa: E402
+
+for attempt in range(3):
+    started = time.perf_counter()
+    ok = enqueue_matching(uuid.uuid4())
+    print(f"attempt {attempt + 1}: enqueued={ok} after {time.perf_counter() - started:.2f} s")
