@@ -8,6 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from requests.models import Kind, PaidBy
+from volunteers.models import NotificationChannel
 
 RECEIPT_MAX_BYTES = 5 * 1024 * 1024
 # Pillow format name → file extension used when the receipt is stored.
@@ -160,4 +161,14 @@ class AvailabilityForm(forms.Form):
         min_value=1,
         max_value=20,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    notification_channel = forms.ChoiceField(
+        label=_("Send me offers and reminders by"),
+        # The log-only channel is for development; volunteers choose a real one.
+        choices=[
+            (value, label)
+            for value, label in NotificationChannel.choices
+            if value != NotificationChannel.CONSOLE
+        ],
+        help_text=_("If it cannot reach you, we send an email instead."),
     )

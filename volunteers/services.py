@@ -63,11 +63,18 @@ def volunteer_accept_safety_protocol(*, volunteer: Volunteer) -> Volunteer:
 
 @transaction.atomic
 def volunteer_update_availability(
-    *, volunteer: Volunteer, is_available: bool, max_open_tasks: int
+    *,
+    volunteer: Volunteer,
+    is_available: bool,
+    max_open_tasks: int,
+    notification_channel: str | None = None,
 ) -> Volunteer:
-    """The volunteer says whether they can take tasks now, and how many at once."""
+    """The volunteer says whether they can take tasks now, how many at once, and how to
+    reach them."""
     volunteer.is_available = is_available
     volunteer.max_open_tasks = max_open_tasks
+    if notification_channel is not None:
+        volunteer.notification_channel = notification_channel
     volunteer.full_clean(validate_unique=False, validate_constraints=False)
-    volunteer.save(update_fields=["is_available", "max_open_tasks"])
+    volunteer.save(update_fields=["is_available", "max_open_tasks", "notification_channel"])
     return volunteer

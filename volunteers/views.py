@@ -353,6 +353,7 @@ def profile(request, volunteer):
             initial={
                 "is_available": volunteer.is_available,
                 "max_open_tasks": volunteer.max_open_tasks,
+                "notification_channel": volunteer.notification_channel,
             }
         )
     return render(
