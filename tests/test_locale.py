@@ -1,10 +1,15 @@
 """Translation catalogs: Russian is the first language, so every string must be translated."""
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import polib
 
 LOCALE = Path(__file__).resolve().parent.parent / "locale"
+RU_PO = Path("locale") / "ru" / "LC_MESSAGES" / "django.po"
 
 
 def untranslated(po_path: Path) -> list[str]:
@@ -72,3 +77,27 @@ msgstr[2] "%(count)d домов"
         encoding="utf-8",
     )
     assert untranslated(po) == ["Claimed", "Delivered", "%(count)d task"]
+
+
+def test_catalog_holds_every_string_of_the_code(tmp_path):
+    """A string added to the code but never extracted would show in English to everyone:
+    extract afresh from a copy of the sources and compare with the committed catalog."""
+    root = LOCALE.parent
+    copy = tmp_path / "src"
+    shutil.copytree(
+        root,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "node_modules", "build", "tests", "bench", "*.mo", "__pycache__"
+        ),
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "ru", "--no-location", "-v", "0"],
+        cwd=copy,
+        env={**os.environ, "DEBUG": "1"},
+        check=True,
+    )
+    extracted = {(e.msgctxt, e.msgid) for e in polib.pofile(str(copy / RU_PO)) if not e.obsolete}
+    committed = {(e.msgctxt, e.msgid) for e in polib.pofile(str(root / RU_PO)) if not e.obsolete}
+    missing = sorted(msgid for _ctx, msgid in extracted - committed)
+    assert not missing, f"run makemessages -l ru and translate: {missing}"
