@@ -69,7 +69,9 @@ def test_same_token_on_a_second_sign_in(user):
 
 
 def test_wrong_password_is_400_with_a_message_and_no_token(user):
-    response = APIClient().post(URL, {"username": "hotline", "password": "nope"}, format="json")
+    response = APIClient().post(
+        URL, {"username": "hotline", "password": "nope"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
 
     assert response.status_code == 400
     assert response.json() == {"detail": "Wrong username, phone number or password."}
