@@ -12,10 +12,10 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from neighbors.models import Neighbor
+from neighbors.selectors import isolated_neighbors_due
 from requests.models import HelpRequest, RequestEvent, Status, Urgency
 from requests.transitions import IN_HAND
 from users.models import Role
@@ -121,12 +121,9 @@ def checkin_week(now) -> str:
 
 
 def volunteers_with_checkins(*, now=None) -> list[int]:
-    """User ids of active volunteers whose blocks have isolated neighbours to call."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.MATCHING["CHECKIN_AFTER_DAYS"])
-    blocks = Neighbor.objects.filter(
-        Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=cutoff), is_isolated=True
-    ).values("block_id")
+    """User ids of active volunteers whose blocks have isolated neighbours to call
+    (the same neighbours their /checkins/ page lists)."""
+    blocks = isolated_neighbors_due(now=now).values("block_id")
     return list(
         Volunteer.objects.filter(
             blocks__in=Subquery(blocks),

@@ -128,3 +128,10 @@ def test_weekly_checkin_list_goes_to_volunteers_of_blocks_with_isolated_neighbou
     )
     with _later(days=7):
         assert send_checkin_lists() == 3  # next week: the quiet block's neighbour is due too
+
+
+def test_no_checkin_message_for_neighbours_who_did_not_agree_to_be_contacted(block, volunteer):
+    factories.NeighborFactory(block=block, is_isolated=True, consent_to_contact=False)
+
+    assert send_checkin_lists() == 0
+    assert _keys("checkin_list:") == []
