@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -28,8 +25,8 @@ from requests.models import (
     PaidBy,
     RequestEvent,
     Status,
-    Urgency,
 )
+from requests.selectors import is_overdue, overdue_q
 from requests.services import help_request_cancel, help_request_create, help_request_mark_reimbursed
 from requests.transitions import Action
 
@@ -47,36 +44,6 @@ ADD_FIELDS = (
     "source",
     "form_serial",
 )
-NOT_FINISHED = (Status.OPEN, Status.CLAIMED, Status.BOUGHT)
-
-
-def overdue_q(groups, now) -> Q:
-    """Requests past their due time, or open longer than their group's time to claim.
-
-    groups: (id, sla_minutes, urgent_sla_minutes) of the groups in view.
-    """
-    condition = Q(due_at__lt=now, status__in=NOT_FINISHED)
-    for group_id, sla, urgent_sla in groups:
-        condition |= Q(status=Status.OPEN, block__group_id=group_id) & (
-            Q(urgency=Urgency.URGENT, created_at__lt=now - timedelta(minutes=urgent_sla))
-            | ~Q(urgency=Urgency.URGENT) & Q(created_at__lt=now - timedelta(minutes=sla))
-        )
-    return condition
-
-
-def is_overdue(help_request: HelpRequest, now) -> bool:
-    """The same rule as overdue_q for one request (its block and group loaded)."""
-    if help_request.status not in NOT_FINISHED:
-        return False
-    if help_request.due_at and help_request.due_at < now:
-        return True
-    if help_request.status != Status.OPEN:
-        return False
-    group = help_request.block.group
-    minutes = (
-        group.urgent_sla_minutes if help_request.urgency == Urgency.URGENT else group.sla_minutes
-    )
-    return help_request.created_at < now - timedelta(minutes=minutes)
 
 
 class OverdueFilter(admin.SimpleListFilter):

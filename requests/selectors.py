@@ -1,11 +1,13 @@
-"""Reads of help requests shared by the volunteer pages and the API."""
+"""Reads of help requests shared by the volunteer pages, the API and the admin."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from covidarnost.geo import distance_expression
-from requests.models import HelpRequest, Status
+from requests.models import HelpRequest, Status, Urgency
 from requests.transitions import IN_HAND
 from volunteers.models import Volunteer
 
@@ -51,3 +53,36 @@ def tasks_for_volunteer(*, volunteer: Volunteer, kind: str | None = None) -> Que
         distance_m=distance_expression(*base, "block__latitude", "block__longitude")
     )
     return queryset.order_by("bucket", "distance_m", "created_at")
+
+
+# Organizers watch these in the admin; the reminders in requests.reminders alert on them.
+NOT_FINISHED = (Status.OPEN, Status.CLAIMED, Status.BOUGHT)
+
+
+def overdue_q(groups, now) -> Q:
+    """Requests past their due time, or open longer than their group's time to claim.
+
+    groups: (id, sla_minutes, urgent_sla_minutes) of the groups in view.
+    """
+    condition = Q(due_at__lt=now, status__in=NOT_FINISHED)
+    for group_id, sla, urgent_sla in groups:
+        condition |= Q(status=Status.OPEN, block__group_id=group_id) & (
+            Q(urgency=Urgency.URGENT, created_at__lt=now - timedelta(minutes=urgent_sla))
+            | ~Q(urgency=Urgency.URGENT) & Q(created_at__lt=now - timedelta(minutes=sla))
+        )
+    return condition
+
+
+def is_overdue(help_request: HelpRequest, now) -> bool:
+    """The same rule as overdue_q for one request (its block and group loaded)."""
+    if help_request.status not in NOT_FINISHED:
+        return False
+    if help_request.due_at and help_request.due_at < now:
+        return True
+    if help_request.status != Status.OPEN:
+        return False
+    group = help_request.block.group
+    minutes = (
+        group.urgent_sla_minutes if help_request.urgency == Urgency.URGENT else group.sla_minutes
+    )
+    return help_request.created_at < now - timedelta(minutes=minutes)
