@@ -46,6 +46,29 @@ class ScopedRelatedFieldListFilter(RelatedFieldListFilter):
         return [(obj.pk, str(obj)) for obj in queryset]
 
 
+def apply_to_each(model_admin, request, queryset, change, done_message) -> None:
+    """Run an admin action's service call on each selected object and report the outcome.
+
+    change(obj) calls a service; its refusals (RequestError, ValidationError) are listed per
+    object, the others still go through. done_message(n) is an ngettext string with %(count)d.
+    """
+    from django.core.exceptions import ValidationError
+
+    from requests.exceptions import RequestError
+
+    failures, done = [], 0
+    for obj in queryset:
+        try:
+            change(obj)
+        except (RequestError, ValidationError) as error:
+            failures.append((obj, error))
+        else:
+            done += 1
+    if done:
+        model_admin.message_user(request, done_message(done) % {"count": done}, messages.SUCCESS)
+    report_errors(model_admin, request, failures)
+
+
 def report_errors(model_admin, request, failures: list[tuple[object, Exception]]) -> None:
     """Tell the user which objects an action could not change, and why (never a 500)."""
     for obj, error in failures:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -14,10 +13,9 @@ from covidarnost.admin_scoping import (
     ReadOnlyScopedAdmin,
     ReadOnlyScopedInline,
     ScopedModelAdmin,
-    report_errors,
+    apply_to_each,
 )
 from neighbors.models import Group
-from requests.exceptions import RequestError
 from requests.models import (
     HelpRequest,
     NotificationLog,
@@ -263,45 +261,27 @@ class HelpRequestAdmin(ScopedModelAdmin):
 
     @admin.action(description=_("Cancel selected requests"), permissions=["cancel"])
     def cancel(self, request, queryset):
-        failures, done = [], 0
-        for help_request in queryset:
-            try:
-                help_request_cancel(help_request=help_request, actor=request.user)
-            except (RequestError, ValidationError) as error:
-                failures.append((help_request, error))
-            else:
-                done += 1
-        if done:
-            self.message_user(
-                request,
-                ngettext("%(count)d request cancelled.", "%(count)d requests cancelled.", done)
-                % {"count": done},
-                messages.SUCCESS,
-            )
-        report_errors(self, request, failures)
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            lambda help_request: help_request_cancel(help_request=help_request, actor=request.user),
+            lambda n: ngettext("%(count)d request cancelled.", "%(count)d requests cancelled.", n),
+        )
 
     @admin.action(description=_("Mark selected requests reimbursed"), permissions=["manage"])
     def mark_reimbursed(self, request, queryset):
-        failures, done = [], 0
-        for help_request in queryset:
-            try:
-                help_request_mark_reimbursed(help_request=help_request, actor=request.user)
-            except (RequestError, ValidationError) as error:
-                failures.append((help_request, error))
-            else:
-                done += 1
-        if done:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d request marked reimbursed.",
-                    "%(count)d requests marked reimbursed.",
-                    done,
-                )
-                % {"count": done},
-                messages.SUCCESS,
-            )
-        report_errors(self, request, failures)
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            lambda help_request: help_request_mark_reimbursed(
+                help_request=help_request, actor=request.user
+            ),
+            lambda n: ngettext(
+                "%(count)d request marked reimbursed.", "%(count)d requests marked reimbursed.", n
+            ),
+        )
 
 
 @admin.register(RequestEvent)

@@ -1,14 +1,13 @@
 """Admin for volunteer profiles: organizers verify, pause and remove volunteers of their group."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from covidarnost.admin_scoping import ScopedModelAdmin, report_errors
-from requests.exceptions import RequestError
+from covidarnost.admin_scoping import ScopedModelAdmin, apply_to_each
 from requests.models import Status
 from users.models import Role
 from volunteers.models import Volunteer, VolunteerStatus
@@ -137,17 +136,15 @@ class VolunteerAdmin(ScopedModelAdmin):
         return ", ".join(block.code for block in volunteer.blocks.all())
 
     def _set_status(self, request, queryset, status, done_message):
-        failures, done = [], 0
-        for volunteer in queryset:
-            try:
-                volunteer_set_status(volunteer=volunteer, status=status, actor=request.user)
-            except (RequestError, ValidationError) as error:
-                failures.append((volunteer, error))
-            else:
-                done += 1
-        if done:
-            self.message_user(request, done_message(done) % {"count": done}, messages.SUCCESS)
-        report_errors(self, request, failures)
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            lambda volunteer: volunteer_set_status(
+                volunteer=volunteer, status=status, actor=request.user
+            ),
+            done_message,
+        )
 
     @admin.action(description=_("Verify selected volunteers"), permissions=["manage"])
     def verify(self, request, queryset):
