@@ -4,6 +4,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from users.forms import AdminLoginForm
+
 urlpatterns = [
     path("", RedirectView.as_view(url="/tasks/", permanent=False)),
     path("admin/", admin.site.urls),
@@ -23,4 +25,5 @@ urlpatterns = [
 ]
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
+admin.site.login_form = AdminLoginForm
 admin.site.site_title = settings.ADMIN_SITE_HEADER

@@ -1,10 +1,35 @@
-"""Sign-in form: one field that takes a phone number or a username."""
+"""Sign-in forms: one field that takes a phone number or a username, and a limit on guessing."""
 
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from users import login_limits
 
-class LoginForm(AuthenticationForm):
+
+class LimitedLoginMixin:
+    """Refuse an account after too many failed sign-ins, before checking the password."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        if username and login_limits.too_many_failures(username):
+            raise ValidationError(
+                _(
+                    "Too many failed attempts for this account. Try again later, or ask an "
+                    "organizer to reset your password."
+                ),
+                code="throttled",
+            )
+        try:
+            return super().clean()
+        except ValidationError as error:
+            if error.code == "invalid_login" and username:
+                login_limits.record_failure(username)
+            raise
+
+
+class LoginForm(LimitedLoginMixin, AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _(
@@ -18,3 +43,7 @@ class LoginForm(AuthenticationForm):
         username.label = _("Phone number or username")
         username.widget.attrs.update({"autocomplete": "username", "autocapitalize": "none"})
         self.fields["password"].label = _("Password")
+
+
+class AdminLoginForm(LimitedLoginMixin, AdminAuthenticationForm):
+    """The organizers' admin sign-in, with the same limit."""
