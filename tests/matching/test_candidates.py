@@ -88,12 +88,11 @@ def test_block_volunteers_first_then_previous_helper_then_nearest(group, neighbo
 
     with translation.override("en"):
         candidates = rank_candidates(help_request)
-
-    assert _ids(candidates) == [far_on_block.pk, helper.pk, nearest.pk, further.pk]
-    assert candidates[0].reason.startswith("same block · ")
-    assert candidates[1].reason.startswith("helped this neighbour before · ")
-    assert candidates[2].reason == "0.0 km, 0 open tasks"
-    assert candidates[3].reason == "0.6 km, 0 open tasks"
+        assert _ids(candidates) == [far_on_block.pk, helper.pk, nearest.pk, further.pk]
+        assert candidates[0].reason.startswith("same block · ")
+        assert candidates[1].reason.startswith("helped this neighbour before · ")
+        assert candidates[2].reason == "0.0 km, 0 open tasks"
+        assert candidates[3].reason == "0.6 km, 0 open tasks"
 
 
 def test_radius_of_group_and_of_volunteer_limit_nearby_candidates(group, help_request, block):
@@ -123,10 +122,9 @@ def test_workload_skill_and_language_raise_the_score(group, block):
 
     with translation.override("en"):
         candidates = rank_candidates(medicine)
-
-    assert _ids(candidates) == [speaks.pk, pharmacist.pk, idle.pk, busy.pk]
-    assert candidates[0].reason == "0.0 km, 0 open tasks · pharmacy · speaks uz"
-    assert candidates[3].reason == "0.0 km, 1 open tasks"
+        assert _ids(candidates) == [speaks.pk, pharmacist.pk, idle.pk, busy.pk]
+        assert candidates[0].reason == "0.0 km, 0 open tasks · pharmacy · speaks uz"
+        assert candidates[3].reason == "0.0 km, 1 open tasks"
 
 
 def test_weights_come_from_settings(group, block, settings):
