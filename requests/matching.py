@@ -11,15 +11,22 @@ on point(base_longitude, base_latitude) answers "nearest first" (`<->`, a KNN in
 `<->` is planar distance in degrees, so the code fetches until the planar order provably
 contains the true (great-circle) top N. Elsewhere (the SQLite demo) a bounding box on the
 (status, is_available, base_latitude, base_longitude) B-tree index narrows the rows first.
+
+On PostgreSQL the three sources (block volunteers, previous helper, nearest) come from one
+SQL statement, one round trip per match (a second only when the nearest rows fetched cannot
+prove the top N yet); building three ORM querysets cost more than running them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
+import re
+import weakref
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import (
     Count,
     F,
@@ -83,7 +90,14 @@ class Candidate:
 
     def sort_key(self):
         distance = self.distance_m if self.distance_m is not None else math.inf
-        return (not self.same_block, not self.helped_before, -self.score, distance)
+        # The id last: equal candidates come in the same order whichever query found them.
+        return (
+            not self.same_block,
+            not self.helped_before,
+            -self.score,
+            distance,
+            str(self.volunteer_id),
+        )
 
     @property
     def reason(self) -> str:
@@ -151,11 +165,36 @@ def _lower_bound_factor(latitude: float, radius_m: float) -> float:
     return math.cos(math.radians(reach)) * BOUND_MARGIN
 
 
+def _nearest_of_fetched(
+    rows: list[dict], *, latitude: float, longitude: float, radius_m: float, limit: int, fetch: int
+) -> list[tuple[float, dict]] | None:
+    """The true top `limit` from rows fetched in `<->` order (at most `fetch`), or None.
+
+    None means the rows cannot prove it: fetch more. Rows carry "planar", the `<->` value.
+    """
+    found = []
+    for row in rows:
+        distance = haversine_m(latitude, longitude, row["base_latitude"], row["base_longitude"])
+        if distance <= radius_m and _within_own_radius(row, distance):
+            found.append((distance, row))
+    found.sort(key=lambda item: (item[0], str(item[1]["pk"])))
+    if len(rows) < fetch:
+        return found[:limit]
+    # Every row not fetched is at least this far away (great-circle).
+    bound = rows[-1]["planar"] * METRES_PER_DEGREE * _lower_bound_factor(latitude, radius_m)
+    if bound > radius_m or sum(1 for distance, _row in found if distance <= bound) >= limit:
+        return found[:limit]
+    return None
+
+
+def _first_fetch(limit: int) -> int:
+    return max(limit * 3, 10)
+
+
 def nearest_postgres(
     queryset: QuerySet, *, latitude: float, longitude: float, radius_m: float, limit: int
 ) -> list[tuple[float, dict]]:
     """Up to `limit` rows nearest by great-circle distance within radius_m, via GiST KNN."""
-    factor = _lower_bound_factor(latitude, radius_m)
     # No "inside the circle" condition here: with one, PostgreSQL prefers a bitmap scan of
     # the whole circle plus a sort; ordered by `<->` alone it walks the index nearest first
     # and stops at the LIMIT. The radius ends the loop below instead.
@@ -163,21 +202,19 @@ def nearest_postgres(
         # Constant SQL, values passed as parameters.
         planar=RawSQL(f"{POINT_SQL} <-> point(%s, %s)", (longitude, latitude))  # noqa: S611
     )
-    fetch = max(limit * 3, 10)
+    fetch = _first_fetch(limit)
     while True:
         rows = list(knn.order_by("planar").values(*FIELDS, "planar")[:fetch])
-        found = []
-        for row in rows:
-            distance = haversine_m(latitude, longitude, row["base_latitude"], row["base_longitude"])
-            if distance <= radius_m and _within_own_radius(row, distance):
-                found.append((distance, row))
-        found.sort(key=lambda item: (item[0], str(item[1]["pk"])))
-        if len(rows) < fetch:
-            return found[:limit]
-        # Every row not fetched is at least this far away (great-circle).
-        bound = rows[-1]["planar"] * METRES_PER_DEGREE * factor
-        if bound > radius_m or sum(1 for distance, _row in found if distance <= bound) >= limit:
-            return found[:limit]
+        found = _nearest_of_fetched(
+            rows,
+            latitude=latitude,
+            longitude=longitude,
+            radius_m=radius_m,
+            limit=limit,
+            fetch=fetch,
+        )
+        if found is not None:
+            return found
         fetch *= 4
 
 
@@ -242,21 +279,186 @@ def _previous_helper_id(help_request: HelpRequest):
     )
 
 
-def rank_candidates(help_request: HelpRequest, *, limit: int | None = None) -> list[Candidate]:
-    """The eligible volunteers for a request, best first, each with score and reason.
+# One statement per match on PostgreSQL. The eligibility of `eligible_volunteers`, in SQL,
+# for each source; constants below are enum values, never input: every value is a parameter.
+_IN_HAND_SQL = ", ".join(f"'{status.value}'" for status in sorted(IN_HAND))
+_PG_FROM = f"""
+    FROM volunteers_volunteer v
+    JOIN users_user u ON u.id = v.user_id
+    CROSS JOIN LATERAL (
+        SELECT count(*) AS open_tasks FROM requests_helprequest h
+        WHERE h.volunteer_id = v.id AND h.status IN ({_IN_HAND_SQL})
+    ) t"""  # noqa: S608 - constants only
+# 'verified' and is_available spelled as literals: the partial GiST index's predicate.
+_PG_ELIGIBLE = f"""
+    v.status = '{VolunteerStatus.VERIFIED.value}' AND v.is_available
+    AND u.is_active AND u.role = '{Role.VOLUNTEER.value}' AND u.group_id = %(group)s
+    AND t.open_tasks < v.max_open_tasks
+    AND NOT EXISTS (
+        SELECT 1 FROM requests_offer o
+        WHERE o.help_request_id = %(request)s AND o.volunteer_id = v.id
+    )"""  # noqa: S608 - constants only
+_PG_SKILL = """
+    AND (NOT %(consultation)s OR v.does_legal_consultation OR v.does_psychological_consultation)"""
+_PG_COLUMNS = """
+    v.id, v.user_id, v.base_latitude, v.base_longitude, v.radius_km, t.open_tasks,
+    v.max_open_tasks, v.has_car, v.does_pharmacy, v.does_legal_consultation,
+    v.does_psychological_consultation, v.languages"""
+_PG_PLANAR = "point(v.base_longitude, v.base_latitude) <-> point(%(lon)s, %(lat)s)"
+# Nearest first along the GiST index. Rows that provably cannot be within the volunteer's
+# own radius (their planar lower bound is already past it) are skipped in the walk, unless
+# they are past the group's radius too: those still end the walk at the LIMIT.
+_PG_NEAREST = f"""
+    (SELECT 'nearest' AS source, {_PG_PLANAR} AS planar, {_PG_COLUMNS}
+    {_PG_FROM}
+    WHERE v.base_latitude IS NOT NULL AND {_PG_ELIGIBLE}{_PG_SKILL}
+        AND (v.radius_km IS NULL
+            OR ({_PG_PLANAR}) * %(lower_bound)s <= v.radius_km::float8 * 1000
+            OR ({_PG_PLANAR}) * %(lower_bound)s > %(radius_m)s)
+    ORDER BY planar
+    LIMIT {{fetch:d}})"""
+_PG_BLOCK = f"""
+    SELECT 'block', NULL::float8, {_PG_COLUMNS}
+    {_PG_FROM}
+    JOIN volunteers_volunteer_blocks vb ON vb.volunteer_id = v.id AND vb.block_id = %(block)s
+    WHERE {_PG_ELIGIBLE}{_PG_SKILL}"""
+_PG_PREVIOUS = f"""
+    SELECT 'previous', NULL::float8, {_PG_COLUMNS}
+    {_PG_FROM}
+    WHERE v.id = (
+        SELECT p.volunteer_id FROM requests_helprequest p
+        WHERE p.neighbor_id = %(neighbor)s AND p.status = '{Status.DELIVERED.value}'
+            AND p.id <> %(request)s
+        ORDER BY p.delivered_at DESC
+        LIMIT 1
+    ) AND {_PG_ELIGIBLE}{_PG_SKILL}"""  # noqa: S608 - constants only
 
-    A handful of indexed queries whatever the number of volunteers: the block's volunteers,
-    the neighbour's previous helper, and the nearest N within the group's radius and each
-    volunteer's own radius.
+
+_PG_STATEMENT = "\nUNION ALL\n".join((_PG_NEAREST, _PG_BLOCK, _PG_PREVIOUS))
+_PG_PARAMS = (
+    "group",
+    "request",
+    "block",
+    "neighbor",
+    "lat",
+    "lon",
+    "radius_m",
+    "lower_bound",
+    "consultation",
+)
+# Planning the statement takes longer than running it (≈1.7 ms against ≈1.4 ms on the
+# bench), so it is prepared once per database connection and per LIMIT (a constant). Left
+# to choose, PostgreSQL keeps planning each execution for its parameters (the estimates
+# favour it), though the generic plan is the same walk of the same indexes: each execution
+# asks for the generic plan. plan_cache_mode only concerns prepared statements, which
+# nothing else here uses. The name carries a hash of the text: a connection that outlives
+# a code change never runs an older statement.
+_PG_HASH = hashlib.sha256(_PG_STATEMENT.encode()).hexdigest()[:12]
+_PG_POSITIONAL = re.sub(
+    r"%\((\w+)\)s", lambda match: f"${_PG_PARAMS.index(match[1]) + 1}", _PG_STATEMENT
+)
+_PG_ARGUMENTS = ", ".join(f"%({name})s" for name in _PG_PARAMS)
+# Statement names prepared on each raw (driver) connection; a new connection starts empty.
+_prepared_on: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# SQLSTATEs: no such prepared statement (e.g. after DISCARD ALL); already prepared.
+_NOT_PREPARED, _ALREADY_PREPARED = "26000", "42P05"
+
+
+def _execute_candidates(cursor, params: dict, *, fetch: int) -> list[tuple]:
+    """Run the candidate statement, prepared on this connection unless settings say not to.
+
+    PREPARE and the first EXECUTE travel in one round trip. Prepared statements belong to
+    the database session: behind a pooler in transaction mode set MATCHING["PREPARED"] False.
     """
-    config = matching_settings()
-    limit = limit or config["CANDIDATES"]
-    block = help_request.block
-    group = block.group
-    base = eligible_volunteers(help_request)
-    radius_m = float(group.match_radius_km or config["DEFAULT_RADIUS_KM"]) * 1000
-    neighbour_language = (getattr(help_request.neighbor, "language", "") or "").strip()
+    if not matching_settings().get("PREPARED", True):
+        cursor.execute(_PG_STATEMENT.format(fetch=fetch), params)
+        return cursor.fetchall()
+    raw = connection.connection
+    name = f"covidarnost_match_{_PG_HASH}_{fetch:d}"
+    # One round trip; SET rather than SET LOCAL, which needs a transaction. A SET made in a
+    # transaction that rolls back is undone, hence sent each time (it costs microseconds).
+    execute = f"SET plan_cache_mode = force_generic_plan;\nEXECUTE {name}({_PG_ARGUMENTS})"
+    for attempt in range(2):
+        names = _prepared_on.setdefault(raw, set())
+        sql = execute
+        if name not in names:
+            sql = f"PREPARE {name} AS {_PG_POSITIONAL.format(fetch=fetch)};\n{execute}"
+        try:
+            cursor.execute(sql, params)
+        except DatabaseError as error:
+            code = getattr(error.__cause__, "pgcode", None)
+            if code == _NOT_PREPARED:
+                names.discard(name)
+            elif code == _ALREADY_PREPARED:
+                names.add(name)
+            else:
+                raise
+            # Outside a transaction the failed statement left nothing to roll back: try
+            # again. Inside one, the transaction is lost; the caller (a Celery task) retries.
+            if attempt or connection.in_atomic_block:
+                raise
+            continue
+        names.add(name)
+        return cursor.fetchall()
+    raise AssertionError("unreachable")
 
+
+def _collect_postgres(help_request: HelpRequest, *, radius_m: float, limit: int):
+    """(rows, distances) as `_collect_orm` returns them, from one statement."""
+    block = help_request.block
+    params = {
+        "group": block.group_id,
+        "request": help_request.pk,
+        "block": block.pk,
+        "neighbor": help_request.neighbor_id,
+        "lat": block.latitude,
+        "lon": block.longitude,
+        "radius_m": radius_m,
+        "lower_bound": METRES_PER_DEGREE * _lower_bound_factor(block.latitude, radius_m),
+        "consultation": help_request.kind == Kind.CONSULTATION,
+    }
+    fetch = _first_fetch(limit)
+    rows: dict = {}
+    with connection.cursor() as cursor:
+        while True:
+            fetched = []
+            for source, planar, *values in _execute_candidates(cursor, params, fetch=fetch):
+                row = dict(zip(FIELDS, values, strict=True))
+                if source == "nearest":
+                    row["planar"] = planar
+                    fetched.append(row)
+                else:
+                    _row, same_block, helped = rows.get(row["pk"], (row, False, False))
+                    rows[row["pk"]] = (
+                        row,
+                        same_block or source == "block",
+                        helped or source == "previous",
+                    )
+            # The UNION ALL keeps each branch's order in practice, not by contract.
+            fetched.sort(key=lambda row: row["planar"])
+            found = _nearest_of_fetched(
+                fetched,
+                latitude=block.latitude,
+                longitude=block.longitude,
+                radius_m=radius_m,
+                limit=limit,
+                fetch=fetch,
+            )
+            if found is not None:
+                break
+            # Rare: run it again with more nearest rows (block and helper come again too).
+            fetch *= 4
+    distances = {}
+    for distance, row in found:
+        distances[row["pk"]] = distance
+        rows.setdefault(row["pk"], (row, False, False))
+    return rows, distances
+
+
+def _collect_orm(help_request: HelpRequest, *, radius_m: float, limit: int, finder):
+    """(rows, distances): {pk: (row, same_block, helped_before)} and {pk: metres} of nearest."""
+    block = help_request.block
+    base = eligible_volunteers(help_request)
     rows: dict = {}
     for row in base.filter(blocks=block).values(*FIELDS):
         rows[row["pk"]] = (row, True, False)
@@ -269,11 +471,37 @@ def rank_candidates(help_request: HelpRequest, *, limit: int | None = None) -> l
             for row in base.filter(pk=previous).values(*FIELDS):
                 rows[row["pk"]] = (row, False, True)
     distances = {}
-    for distance, row in nearest(
+    for distance, row in finder(
         base, latitude=block.latitude, longitude=block.longitude, radius_m=radius_m, limit=limit
     ):
         distances[row["pk"]] = distance
         rows.setdefault(row["pk"], (row, False, False))
+    return rows, distances
+
+
+def rank_candidates(
+    help_request: HelpRequest, *, limit: int | None = None, finder=None
+) -> list[Candidate]:
+    """The eligible volunteers for a request, best first, each with score and reason.
+
+    A fixed number of indexed queries whatever the number of volunteers: the block's
+    volunteers, the neighbour's previous helper, and the nearest N within the group's radius
+    and each volunteer's own radius. On PostgreSQL one statement; elsewhere, or with a
+    `finder` (a `nearest`-like function, for benchmarks and tests), three ORM queries.
+    """
+    config = matching_settings()
+    limit = limit or config["CANDIDATES"]
+    block = help_request.block
+    group = block.group
+    radius_m = float(group.match_radius_km or config["DEFAULT_RADIUS_KM"]) * 1000
+    neighbour_language = (getattr(help_request.neighbor, "language", "") or "").strip()
+
+    if finder is None and connection.vendor == "postgresql":
+        rows, distances = _collect_postgres(help_request, radius_m=radius_m, limit=limit)
+    else:
+        rows, distances = _collect_orm(
+            help_request, radius_m=radius_m, limit=limit, finder=finder or nearest
+        )
 
     candidates = []
     for pk, (row, same_block, helped_before) in rows.items():

@@ -1,0 +1,202 @@
+"""PostgreSQL computes candidates in one prepared statement; it must equal the ORM path.
+
+The ORM path (three querysets, the one SQLite runs) is the reference: a Hypothesis test
+builds random groups of volunteers (status, availability, group, own radius, block, open
+tasks, declined offers, consultation skills, the neighbour's previous helper) and compares
+every field of every candidate.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from requests.matching import nearest_postgres, rank_candidates
+from requests.models import HelpRequest, Kind, Offer, OfferStatus, Status
+from tests import factories
+from users.models import Role, User
+from volunteers.models import Volunteer, VolunteerStatus
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+volunteer_specs = st.lists(
+    st.fixed_dictionaries(
+        {
+            "dlat": st.floats(-0.04, 0.04),
+            "dlon": st.floats(-0.08, 0.08),
+            "radius_km": st.one_of(st.none(), st.floats(0.3, 5.0)),
+            "status": st.sampled_from([VolunteerStatus.VERIFIED] * 4 + [VolunteerStatus.PAUSED]),
+            "available": st.sampled_from([True, True, True, False]),
+            "active": st.sampled_from([True, True, True, False]),
+            "other_group": st.sampled_from([False, False, False, True]),
+            "in_block": st.sampled_from([False, False, True]),
+            "open_tasks": st.integers(0, 2),
+            "max_open_tasks": st.integers(1, 3),
+            "declined": st.sampled_from([False, False, False, True]),
+            "legal": st.booleans(),
+            "psychological": st.booleans(),
+            "has_base": st.sampled_from([True, True, True, False]),
+        }
+    ),
+    max_size=30,
+)
+RUNS = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+class Rollback(Exception):
+    pass
+
+
+def _seed(group, other_group, block, specs):
+    users = User.objects.bulk_create(
+        User(
+            username=f"s{index}",
+            group=other_group if spec["other_group"] else group,
+            role=Role.VOLUNTEER,
+            is_active=spec["active"],
+        )
+        for index, spec in enumerate(specs)
+    )
+    volunteers = Volunteer.objects.bulk_create(
+        Volunteer(
+            user=user,
+            status=spec["status"],
+            verified_at="2024-01-01T00:00:00Z",
+            is_available=spec["available"],
+            base_latitude=block.latitude + spec["dlat"] if spec["has_base"] else None,
+            base_longitude=block.longitude + spec["dlon"] if spec["has_base"] else None,
+            radius_km=None if spec["radius_km"] is None else round(spec["radius_km"], 2),
+            max_open_tasks=spec["max_open_tasks"],
+            does_legal_consultation=spec["legal"],
+            does_psychological_consultation=spec["psychological"],
+        )
+        for user, spec in zip(users, specs, strict=True)
+    )
+    for volunteer, spec in zip(volunteers, specs, strict=True):
+        if spec["in_block"]:
+            volunteer.blocks.add(block)
+    return volunteers
+
+
+def _describe(candidates):
+    return [
+        (
+            str(candidate.volunteer_id),
+            candidate.user_id,
+            None if candidate.distance_m is None else round(candidate.distance_m, 6),
+            candidate.open_tasks,
+            candidate.max_open_tasks,
+            candidate.same_block,
+            candidate.helped_before,
+            [str(skill) for skill in candidate.skills],
+            candidate.language,
+            round(candidate.score, 9),
+        )
+        for candidate in candidates
+    ]
+
+
+@RUNS
+@given(
+    specs=volunteer_specs,
+    kind=st.sampled_from([Kind.GROCERIES, Kind.MEDICINE, Kind.CONSULTATION]),
+    group_radius_km=st.floats(0.5, 6),
+    previous=st.one_of(st.none(), st.integers(0, 29)),
+    limit=st.integers(1, 25),
+)
+def test_single_statement_equals_the_orm_path(
+    group, other_group, block, specs, kind, group_radius_km, previous, limit
+):
+    try:
+        with transaction.atomic():
+            group.match_radius_km = Decimal(str(round(group_radius_km, 2)))
+            group.save()
+            volunteers = _seed(group, other_group, block, specs)
+            neighbor = factories.NeighborFactory(block=block, language="uz")
+            help_request = factories.HelpRequestFactory(neighbor=neighbor, kind=kind)
+            for index, (volunteer, spec) in enumerate(zip(volunteers, specs, strict=True)):
+                for _task in range(spec["open_tasks"]):
+                    factories.HelpRequestFactory(
+                        neighbor=neighbor, status=Status.CLAIMED, volunteer=volunteer
+                    )
+                if spec["declined"]:
+                    Offer.objects.create(
+                        help_request=help_request,
+                        volunteer=volunteer,
+                        rank=index + 1,
+                        short_code=str(index),
+                        status=OfferStatus.DECLINED,
+                        expires_at=help_request.created_at,
+                    )
+            if previous is not None and previous < len(volunteers):
+                factories.HelpRequestFactory(
+                    neighbor=neighbor,
+                    status=Status.DELIVERED,
+                    volunteer=volunteers[previous],
+                    delivered_at=neighbor.created_at,
+                )
+            help_request = HelpRequest.objects.select_related("block__group", "neighbor").get(
+                pk=help_request.pk
+            )
+
+            got = rank_candidates(help_request, limit=limit)
+            expected = rank_candidates(help_request, limit=limit, finder=nearest_postgres)
+
+            assert _describe(got) == _describe(expected)
+            raise Rollback
+    except Rollback:
+        pass
+
+
+def _near_volunteers(group, block, count):
+    for index in range(count):
+        factories.VolunteerFactory(
+            user__group=group,
+            base_latitude=block.latitude + index * 0.0005,
+            base_longitude=block.longitude,
+        )
+
+
+def _loaded(help_request):
+    return HelpRequest.objects.select_related("block__group", "neighbor").get(pk=help_request.pk)
+
+
+def test_one_query_per_match(group, block, help_request, django_assert_num_queries):
+    _near_volunteers(group, block, 30)
+    help_request = _loaded(help_request)
+    rank_candidates(help_request)  # prepares the statement on this connection
+
+    with django_assert_num_queries(1):
+        candidates = rank_candidates(help_request)
+
+    assert len(candidates) == 20
+    assert candidates == rank_candidates(help_request, finder=nearest_postgres)
+
+
+def test_without_prepared_statements_the_answer_is_the_same(group, block, help_request, settings):
+    _near_volunteers(group, block, 30)
+    help_request = _loaded(help_request)
+    prepared = rank_candidates(help_request)
+    settings.MATCHING = {**settings.MATCHING, "PREPARED": False}
+
+    assert rank_candidates(help_request) == prepared
+    assert len(prepared) == 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_dropped_by_the_server_is_prepared_again(group, block, help_request):
+    # A pooler or DISCARD ALL can drop prepared statements behind the application's back.
+    _near_volunteers(group, block, 5)
+    help_request = _loaded(help_request)
+    first = rank_candidates(help_request)
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+
+    assert rank_candidates(help_request) == first
+    assert len(first) == 5
