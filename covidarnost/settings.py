@@ -185,6 +185,9 @@ MATCHING = {
     # Isolated neighbours not contacted for this long go on the weekly check-in list.
     "CHECKIN_AFTER_DAYS": 7,
     "SWEEP_SECONDS": env.int("MATCHING_SWEEP_SECONDS", default=60),
+    # PostgreSQL: matching runs one prepared statement per connection (planning cost more than
+    # running it). A pooler in transaction mode (PgBouncer) loses them: set this to 0 there.
+    "PREPARED": env.bool("MATCHING_PREPARED", default=True),
 }
 
 # --- Auth ---------------------------------------------------------------------------------
