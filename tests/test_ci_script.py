@@ -28,4 +28,3 @@ def test_floor_is_a_number_not_far_below_the_suite():
     assert match, collected[-500:]
     # The floor follows the suite: raise it when tests are added, so losing them fails CI.
     assert floor <= int(match.group(1)) <= floor + 400
-
