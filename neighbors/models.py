@@ -37,6 +37,8 @@ class Group(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=50, unique=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
+    # Printed large on every form and flyer; residents without internet call it.
+    hotline_phone = PhoneNumberField(_("hotline phone"), blank=True)
     # Unclaimed requests older than this alert the organizers.
     sla_minutes = models.PositiveIntegerField(_("time to claim, minutes"), default=120)
     urgent_sla_minutes = models.PositiveIntegerField(

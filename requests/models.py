@@ -88,6 +88,8 @@ class HelpRequest(models.Model):
     )
     due_at = models.DateTimeField(_("needed by"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    # Slugs of requests.needs: the checkboxes of the paper form and the intake desk.
+    needs = models.JSONField(_("needs"), default=list, blank=True)
     form_serial = models.CharField(
         _("paper form number"),
         max_length=32,
@@ -190,6 +192,40 @@ class HelpRequest(models.Model):
     @property
     def short_id(self) -> str:
         return str(self.id)[:8]
+
+
+class PaperForm(models.Model):
+    """One printed request form. Its id is the serial printed on the form and in its QR code,
+    so the intake desk can tell a real form of this block from a mistyped or foreign number.
+    """
+
+    # The serial: allocated by the database, never reused.
+    id = models.BigAutoField(_("serial"), primary_key=True)
+    block = models.ForeignKey(
+        "neighbors.Block",
+        verbose_name=_("block"),
+        on_delete=models.CASCADE,
+        related_name="paper_forms",
+    )
+    # Which printed layout (field positions) the form has; printed on it and in the QR code.
+    layout_version = models.PositiveSmallIntegerField(_("layout version"), default=1)
+    printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("printed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    printed_at = models.DateTimeField(_("printed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("paper form")
+        verbose_name_plural = _("paper forms")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return str(self.pk)
 
 
 class RequestEvent(models.Model):
