@@ -1,5 +1,7 @@
 """Serials of printed forms: issued per block, checked at intake."""
 
+from django.utils import translation
+
 from requests.paper_forms import paper_form_problem, paper_form_used_by, paper_forms_issue
 from tests import factories
 
@@ -14,9 +16,10 @@ def test_issued_serials_are_new_and_belong_to_the_block(block, organizer):
 
 def test_a_serial_of_another_block_or_never_printed_is_refused(block, other_block, organizer):
     (form,) = paper_forms_issue(block=other_block, count=1, actor=organizer)
-    assert "another block" in paper_form_problem(block=block, serial=str(form.pk))
-    assert "No form" in paper_form_problem(block=block, serial=str(form.pk + 1000))
-    assert "digits" in paper_form_problem(block=block, serial="12a")
+    with translation.override("en"):
+        assert "another block" in paper_form_problem(block=block, serial=str(form.pk))
+        assert "No form" in paper_form_problem(block=block, serial=str(form.pk + 1000))
+        assert "digits" in paper_form_problem(block=block, serial="12a")
 
 
 def test_used_serial_finds_the_request(block, organizer, neighbor):
