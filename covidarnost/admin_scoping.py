@@ -29,10 +29,10 @@ def scoped_choices(model: type[Model], user) -> QuerySet:
     related = CHOICE_SELECT_RELATED.get(model._meta.label_lower)
     if related:
         queryset = queryset.select_related(*related)
-    if model._meta.label_lower in permissions.GROUP_PATHS:
+    if model._meta.label_lower in permissions.NETWORK_PATHS:
         return permissions.scope(queryset, user)
-    # Models outside any group (networks, Django's own) are the coordinators' business.
-    return queryset if permissions.is_coordinator(user) else queryset.none()
+    # Models outside any group or network (Django's own) are the superusers' business.
+    return queryset if permissions.is_superuser(user) else queryset.none()
 
 
 class ScopedRelatedFieldListFilter(RelatedFieldListFilter):
@@ -95,7 +95,7 @@ class GroupScopedAdminMixin:
         # get_object() is scoped already; this is the second lock on the door.
         return (
             obj is None
-            or permissions.is_coordinator(request.user)
+            or permissions.is_superuser(request.user)
             or (permissions.can_see(request.user, obj))
         )
 

@@ -1,9 +1,11 @@
 """Who may see and do what. The one place permission decisions are made.
 
 HTML views, the API, the admin and Celery tasks all call these functions. The group is the
-boundary: a user sees objects of their own group only (superusers, the network coordinators,
-see every group). Inside a group, residents' personal data goes only to organizers, operators
-and the volunteer who holds the task.
+boundary: a user sees objects of their own group only. A network coordinator (a role, not a
+superuser) sees the groups of their network; superusers, the site's administrators, see every
+group. Inside a group, residents' personal data goes only to organizers, operators and the
+volunteer who holds the task: never to a network coordinator, who looks after figures and
+people, not residents.
 """
 
 from __future__ import annotations
@@ -37,13 +39,36 @@ GROUP_PATHS: dict[str, str] = {
 }
 
 
+def _network_path(label: str) -> str:
+    """How a group-owned model reaches its network (for coordinators' scope)."""
+    path = GROUP_PATHS[label]
+    return "network" if path == "pk" else f"{path}__network"
+
+
+# How each model reaches its network; the network itself is visible to its coordinators.
+NETWORK_PATHS: dict[str, str] = {label: _network_path(label) for label in GROUP_PATHS}
+NETWORK_PATHS["neighbors.network"] = "pk"
+
+
 def _signed_in(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
-def is_coordinator(user) -> bool:
-    """Network coordinators (superusers) see every group."""
+def is_superuser(user) -> bool:
+    """The site's administrators: every group, every right (as before coordinators had a role)."""
     return _signed_in(user) and user.is_superuser
+
+
+def coordinator_network_id(user):
+    """The network a coordinator (by role) looks after; None for everyone else, superusers too."""
+    if _signed_in(user) and not user.is_superuser and user.role == Role.COORDINATOR:
+        return user.network_id
+    return None
+
+
+def is_coordinator(user) -> bool:
+    """Network coordinators: the coordinator role (their network's groups) or a superuser (all)."""
+    return is_superuser(user) or coordinator_network_id(user) is not None
 
 
 def is_organizer(user) -> bool:
@@ -55,8 +80,11 @@ def is_operator(user) -> bool:
 
 
 def is_staff_of_group(user) -> bool:
-    """Organizers and operators: they handle requests and see residents' details."""
-    return is_coordinator(user) or is_organizer(user) or is_operator(user)
+    """Organizers and operators: they handle requests and see residents' details.
+
+    Superusers too; network coordinators by role do not (no resident's personal data).
+    """
+    return is_superuser(user) or is_organizer(user) or is_operator(user)
 
 
 def volunteer_profile(user) -> Volunteer | None:
@@ -78,13 +106,19 @@ def active_volunteer(user) -> Volunteer | None:
 
 
 def scope(queryset: QuerySet, user) -> QuerySet:
-    """Restrict any queryset of a group-owned model to what the user's group may see."""
-    if is_coordinator(user):
+    """Restrict any queryset of a group-owned model to what the user's group may see.
+
+    Coordinators see their network's groups (and the network itself); superusers everything.
+    """
+    if is_superuser(user):
         return queryset
-    if not _signed_in(user) or user.group_id is None:
+    label = queryset.model._meta.label_lower
+    network_id = coordinator_network_id(user)
+    if network_id is not None:
+        return queryset.filter(**{NETWORK_PATHS[label]: network_id})
+    if not _signed_in(user) or user.group_id is None or label not in GROUP_PATHS:
         return queryset.none()
-    path = GROUP_PATHS[queryset.model._meta.label_lower]
-    return queryset.filter(**{path: user.group_id})
+    return queryset.filter(**{GROUP_PATHS[label]: user.group_id})
 
 
 def can_see(user, obj: Model) -> bool:
@@ -100,6 +134,24 @@ def can_create_request(user) -> bool:
 def can_manage_group(user) -> bool:
     """Organizers (and coordinators) verify volunteers, assign blocks, reimburse."""
     return is_coordinator(user) or is_organizer(user)
+
+
+def can_create_groups(user) -> bool:
+    """Coordinators create groups (in their network) and their organizers."""
+    return is_coordinator(user)
+
+
+def roles_user_may_give(user) -> list[str]:
+    """Roles a user may give to accounts they create or change.
+
+    Superusers any; coordinators organizers, operators and volunteers of their network's groups;
+    organizers the roles inside their own group.
+    """
+    if is_superuser(user):
+        return list(Role.values)
+    if is_coordinator(user) or is_organizer(user):
+        return [Role.ORGANIZER, Role.OPERATOR, Role.VOLUNTEER]
+    return []
 
 
 def can_see_personal_details(user, help_request: HelpRequest) -> bool:
@@ -209,10 +261,18 @@ def _get_or_404(queryset: QuerySet, pk):
         raise Http404 from exc
 
 
-# What organizers and operators may do in the Django admin, per model; coordinators may do
-# everything. Which objects they may do it to is scope()'s business. The admin asks here
-# instead of Django's per-model permission rows, which seed data and fixtures never assign.
+# What coordinators, organizers and operators may do in the Django admin, per model;
+# superusers may do everything. Which objects they may do it to is scope()'s business. The admin
+# asks here instead of Django's per-model permission rows, which seed data and fixtures never
+# assign. Coordinators get no residents and no requests: those carry personal data.
 ADMIN_RIGHTS: dict[str, dict[str, frozenset[str]]] = {
+    Role.COORDINATOR: {
+        "neighbors.network": frozenset({"view"}),
+        "neighbors.group": frozenset({"view", "add", "change"}),
+        "neighbors.block": frozenset({"view", "add", "change", "delete"}),
+        "volunteers.volunteer": frozenset({"view", "change"}),
+        "users.user": frozenset({"view", "add", "change"}),
+    },
     Role.ORGANIZER: {
         "neighbors.group": frozenset({"view", "change"}),
         "neighbors.block": frozenset({"view", "add", "change", "delete"}),
@@ -236,9 +296,11 @@ def can_admin(user, model_label: str, action: str) -> bool:
     """Whether the user may view/add/change/delete objects of a model in the Django admin."""
     if not (_signed_in(user) and user.is_staff):
         return False
-    if is_coordinator(user):
+    if is_superuser(user):
         return True
-    if is_organizer(user):
+    if is_coordinator(user):
+        rights = ADMIN_RIGHTS[Role.COORDINATOR]
+    elif is_organizer(user):
         rights = ADMIN_RIGHTS[Role.ORGANIZER]
     elif is_operator(user):
         rights = ADMIN_RIGHTS[Role.OPERATOR]

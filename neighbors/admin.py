@@ -22,14 +22,10 @@ from volunteers.services import volunteer_assign_blocks
 
 @admin.register(Network)
 class NetworkAdmin(ScopedModelAdmin):
-    """Networks of groups: coordinators only (not in any group's scope)."""
+    """Networks of groups: superusers, and each coordinator their own network."""
 
     list_display = ("name",)
     search_fields = ("name",)
-
-    def get_queryset(self, request):
-        queryset = admin.ModelAdmin.get_queryset(self, request)
-        return queryset if permissions.is_coordinator(request.user) else queryset.none()
 
 
 @admin.register(Group)
@@ -39,15 +35,24 @@ class GroupAdmin(ScopedModelAdmin):
     search_fields = ("name", "slug", "city")
 
     def get_readonly_fields(self, request, obj=None):
-        if permissions.is_coordinator(request.user):
+        if permissions.is_superuser(request.user):
             return ("created_at",)
+        if permissions.is_coordinator(request.user):
+            # A coordinator's groups always belong to their own network (set on save).
+            return ("network", "created_at")
         # The network and short name are set by coordinators; organizers tune their group.
         return ("network", "slug", "created_at")
 
     def get_list_filter(self, request):
-        if permissions.is_coordinator(request.user):
+        if permissions.is_superuser(request.user):
             return super().get_list_filter(request) + [("network", admin.RelatedFieldListFilter)]
         return super().get_list_filter(request)
+
+    def save_model(self, request, obj, form, change):
+        network_id = permissions.coordinator_network_id(request.user)
+        if network_id is not None:
+            obj.network_id = network_id
+        super().save_model(request, obj, form, change)
 
 
 class HasVolunteerFilter(admin.SimpleListFilter):

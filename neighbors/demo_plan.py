@@ -166,6 +166,10 @@ def _accounts() -> list[AccountPlan]:
             AccountPlan(f"volunteer{n}", ONE, "volunteer", first, last, phone=f"+7921555{n:04d}")
         )
     accounts.append(AccountPlan("organizer2", TWO, "organizer", "Андрей", "Лебедев", is_staff=True))
+    # No group: a coordinator looks after every group of the demo network.
+    accounts.append(
+        AccountPlan("coordinator", "", "coordinator", "Ольга", "Васильева", is_staff=True)
+    )
     for n in range(21, 26):
         first, last = data.VOLUNTEER_NAMES[n - 1]
         accounts.append(

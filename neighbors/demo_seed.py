@@ -93,7 +93,7 @@ def seed_demo(*, password: str | None) -> SeedResult:
         )
     )
     if password is not None:
-        # One hash for all: they share the password anyway, and 28 PBKDF2 runs take seconds.
+        # One hash for all: they share the password anyway, and 29 PBKDF2 runs take seconds.
         shared = make_password(password)
         passwords = {a.username: (password, shared) for a in plan.accounts}
     else:
@@ -115,7 +115,7 @@ def seed_demo(*, password: str | None) -> SeedResult:
         AccountRow(
             username=a.username,
             role=a.role,
-            group=groups[a.group_slug].name,
+            group=groups[a.group_slug].name if a.group_slug else data.NETWORK_NAME,
             password=passwords[a.username][0] if a.username in passwords else None,
         )
         for a in plan.accounts
@@ -155,11 +155,13 @@ def _blocks(plan: Plan, groups: dict[str, Group]) -> dict[tuple[str, str], Block
 
 def _accounts(plan: Plan, groups: dict[str, Group], passwords) -> dict[str, User]:
     users = {}
+    network = next(iter(groups.values())).network
     for ap in plan.accounts:
         user, _ = User.objects.update_or_create(
             username=ap.username,
             defaults={
-                "group": groups[ap.group_slug],
+                "group": groups[ap.group_slug] if ap.group_slug else None,
+                "network": network if ap.role == "coordinator" else None,
                 "role": ap.role,
                 "first_name": ap.first_name,
                 "last_name": ap.last_name,

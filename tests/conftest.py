@@ -52,9 +52,25 @@ def neighbor(block):
 
 @pytest.fixture
 def coordinator(db):
+    """A superuser: the site's administrator, who sees every group (see network_coordinator)."""
     return factories.UserFactory(
         username="coordinator", group=None, role="", is_staff=True, is_superuser=True
     )
+
+
+@pytest.fixture
+def network(group):
+    """The network `group` belongs to; `other_group` stays outside it."""
+    network = factories.NetworkFactory(name="Сеть взаимопомощи")
+    group.network = network
+    group.save(update_fields=["network"])
+    return network
+
+
+@pytest.fixture
+def network_coordinator(network):
+    """A coordinator by role (not a superuser) of the network `group` belongs to."""
+    return factories.CoordinatorFactory(username="netcoordinator", network=network)
 
 
 @pytest.fixture

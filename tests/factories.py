@@ -75,6 +75,15 @@ class OrganizerFactory(UserFactory):
     is_staff = True
 
 
+class CoordinatorFactory(UserFactory):
+    """A network coordinator: a role in a network, no group, not a superuser."""
+
+    role = Role.COORDINATOR
+    is_staff = True
+    group = None
+    network = factory.SubFactory(NetworkFactory)
+
+
 class OperatorFactory(UserFactory):
     role = Role.OPERATOR
     is_staff = True

@@ -49,7 +49,7 @@ def test_second_run_creates_nothing_new_and_resets_passwords():
     output = seed("--password", "second-pass-2")
 
     assert counts() == first
-    assert first["User"] == 28
+    assert first["User"] == 29
     assert first["Group"] == 2
     assert 75 <= first["Neighbor"] <= 85
     assert 55 <= first["HelpRequest"] <= 65
@@ -86,6 +86,20 @@ class TestSeededDemo(TestCase):
             assert volunteer.group.slug == (ONE if n <= 20 else TWO)
             assert Volunteer.objects.filter(user=volunteer).exists()
         assert not any(u.is_superuser for u in users.values())
+
+    def test_coordinator_looks_after_both_demo_groups_without_superuser_flag(self):
+        from covidarnost import permissions
+        from neighbors.models import Group
+
+        coordinator = User.objects.get(username="coordinator")
+        assert (coordinator.role, coordinator.group, coordinator.is_staff) == (
+            "coordinator",
+            None,
+            True,
+        )
+        assert not coordinator.is_superuser
+        seen = permissions.scope(Group.objects.all(), coordinator)
+        assert set(seen.values_list("slug", flat=True)) == {ONE, TWO}
 
     def test_volunteers_are_mostly_verified_with_a_few_pending_and_one_paused(self):
         volunteers = Volunteer.objects.select_related("user")
@@ -171,8 +185,8 @@ def test_without_password_prints_a_working_password_per_account():
     output = seed()
     printed = dict(re.findall(r"^(\w+)\s+\w+\s+.+?\s{2,}(\S+)$", output, re.MULTILINE))
     printed.pop("username", None)
-    assert len(printed) == 28
-    assert len(set(printed.values())) == 28
+    assert len(printed) == 29
+    assert len(set(printed.values())) == 29
     for username, password in printed.items():
         assert User.objects.get(username=username).check_password(password), username
 

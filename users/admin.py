@@ -14,7 +14,7 @@ from users.models import Role, User
 if admin.site.is_registered(AuthGroup):
     admin.site.unregister(AuthGroup)
 
-STAFF_ROLES = (Role.ORGANIZER, Role.OPERATOR)
+STAFF_ROLES = (Role.COORDINATOR, Role.ORGANIZER, Role.OPERATOR)
 
 
 @admin.register(User)
@@ -27,10 +27,10 @@ class UserAdmin(GroupScopedAdminMixin, DjangoUserAdmin):
     ordering = ("username",)
     readonly_fields = ("last_login", "date_joined")
 
-    coordinator_fieldsets = (
+    superuser_fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email", "phone")}),
-        (_("Membership"), {"fields": ("group", "role")}),
+        (_("Membership"), {"fields": ("group", "role", "network")}),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
@@ -50,25 +50,37 @@ class UserAdmin(GroupScopedAdminMixin, DjangoUserAdmin):
         ),
         (_("Membership"), {"fields": ("group", "role")}),
     )
+    superuser_add_fieldsets = (
+        add_fieldsets[0],
+        (_("Membership"), {"fields": ("group", "role", "network")}),
+    )
 
     def get_fieldsets(self, request, obj=None):
+        superuser = permissions.is_superuser(request.user)
         if obj is None:
-            return self.add_fieldsets
-        if permissions.is_coordinator(request.user):
-            return self.coordinator_fieldsets
+            return self.superuser_add_fieldsets if superuser else self.add_fieldsets
+        if superuser:
+            return self.superuser_fieldsets
         return self.organizer_fieldsets
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        if not permissions.is_coordinator(request.user) and "role" in form.base_fields:
-            # Everyone an organizer adds works in the group in some role.
-            form.base_fields["role"].required = True
+        if not permissions.is_superuser(request.user):
+            if "role" in form.base_fields:
+                # Everyone an organizer or coordinator adds works in a group in some role.
+                allowed = permissions.roles_user_may_give(request.user)
+                role = form.base_fields["role"]
+                role.required = True
+                role.choices = [c for c in role.choices if c[0] in allowed or c[0] == ""]
+            if "group" in form.base_fields:
+                form.base_fields["group"].required = True
         return form
 
     def save_model(self, request, obj, form, change):
-        if not permissions.is_coordinator(request.user):
-            # Organizers give roles; admin access follows the role, never more.
+        if not permissions.is_superuser(request.user):
+            # Organizers and coordinators give roles; admin access follows the role, never more.
             obj.is_superuser = False
+            obj.network = None
             obj.is_staff = obj.role in STAFF_ROLES
         elif not change:
             obj.is_staff = obj.role in STAFF_ROLES

@@ -7,16 +7,18 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 
 class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Network coordinator")
     ORGANIZER = "organizer", _("Organizer")
     OPERATOR = "operator", _("Operator")
     VOLUNTEER = "volunteer", _("Volunteer")
 
 
 class User(AbstractUser):
-    """A person who signs in: organizer, operator (hotline, paper forms) or volunteer.
+    """A person who signs in: coordinator, organizer, operator (hotline, paper forms) or volunteer.
 
     Membership is one group and one role; the group is the boundary of what the user sees.
-    Superusers (network coordinators) have no group and see every group.
+    A network coordinator belongs to a network instead of a group and sees the network's groups.
+    Superusers (the site's administrators) see every group.
     """
 
     phone = PhoneNumberField(
@@ -34,6 +36,15 @@ class User(AbstractUser):
         blank=True,
         related_name="members",
     )
+    # Only for network coordinators, who look after every group of one network.
+    network = models.ForeignKey(
+        "neighbors.Network",
+        verbose_name=_("network"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coordinators",
+    )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, blank=True)
 
     objects = UserManager()
@@ -43,9 +54,23 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(role="") | models.Q(group__isnull=False),
+                condition=models.Q(role="")
+                | models.Q(role="coordinator")
+                | models.Q(group__isnull=False),
                 name="user_role_needs_group",
                 violation_error_message=_("A user with a role must belong to a group."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    ~models.Q(role="coordinator")
+                    | models.Q(network__isnull=False, group__isnull=True)
+                )
+                & (models.Q(role="coordinator") | models.Q(network__isnull=True)),
+                name="user_coordinator_has_network",
+                violation_error_message=_(
+                    "A network coordinator belongs to a network and to no group; "
+                    "other roles belong to no network."
+                ),
             ),
         ]
 

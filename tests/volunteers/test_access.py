@@ -59,7 +59,9 @@ def test_pending_volunteer_cannot_open_a_task(client, pending_volunteer, help_re
     assert help_request.neighbor.name not in page_text(response)
 
 
-@pytest.mark.parametrize("role_fixture", ["organizer", "operator", "coordinator"])
+@pytest.mark.parametrize(
+    "role_fixture", ["organizer", "operator", "coordinator", "network_coordinator"]
+)
 def test_staff_get_a_link_to_the_organizers_pages(client, request, role_fixture):
     client.force_login(request.getfixturevalue(role_fixture))
     response = client.get("/tasks/")
