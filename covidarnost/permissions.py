@@ -312,3 +312,48 @@ def can_admin(user, model_label: str, action: str) -> bool:
 def can_cancel_request(user) -> bool:
     """Organizers and operators (and coordinators) may cancel requests of their group."""
     return is_staff_of_group(user)
+
+
+# --- Intake desk (/intake/) ----------------------------------------------------------------
+
+
+def can_use_intake_desk(user) -> bool:
+    """Operators and organizers type in requests from the phone and from paper forms.
+
+    Coordinators have no group of their own, and the desk works inside one group, so they use
+    the admin instead.
+    """
+    return is_organizer(user) or is_operator(user)
+
+
+def intake_group_or_404(user):
+    """The group whose intake desk the user works at, or 404 for everyone else."""
+    if not can_use_intake_desk(user):
+        raise Http404
+    return user.group
+
+
+def intake_block(user, pk):
+    """A block of the desk user's group, or None (a foreign or malformed id alike)."""
+    from neighbors.models import Block
+
+    try:
+        return _get_or_404(scope(Block.objects.all(), user), pk)
+    except Http404:
+        return None
+
+
+def intake_neighbor(user, pk):
+    """A resident of the desk user's group, or None (a foreign or malformed id alike)."""
+    from neighbors.models import Neighbor
+
+    try:
+        return _get_or_404(scope(Neighbor.objects.select_related("block"), user), pk)
+    except Http404:
+        return None
+
+
+def get_request_for_intake(user, pk) -> HelpRequest:
+    """A help request of the desk user's group, for the intake desk's request page, or 404."""
+    intake_group_or_404(user)
+    return get_request_for_staff(user, pk)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "volunteers",
     "requests.apps.RequestsConfig",
     "notifications",
+    "intake",
 ]
 
 MIDDLEWARE = [

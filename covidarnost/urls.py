@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("neighbors.urls")),
     # Help-request pages for helpers and organizers, and webhooks.
     path("", include("requests.urls")),
+    # The operators' intake desk: phone-first lookup, requests from calls and paper forms.
+    path("intake/", include("intake.urls")),
     # Telegram linking, and the Telegram and SMS webhooks.
     path("notifications/", include("notifications.urls")),
     path("api/v1/", include("covidarnost.api_urls")),

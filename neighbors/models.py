@@ -153,6 +153,14 @@ class Neighbor(models.Model):
         default=False,
         help_text=_("The resident agreed that volunteers may phone or visit them."),
     )
+    # Section 2 of the intake desk: "help is coming" and the code word by SMS, only if she
+    # agreed and her number is a mobile; otherwise an operator calls her back.
+    consent_to_sms = models.BooleanField(
+        _("agreed to SMS"),
+        default=False,
+        help_text=_("The resident agreed to get SMS about her requests (with the code word)."),
+    )
+    consent_recorded_at = models.DateTimeField(_("consent recorded"), null=True, blank=True)
     is_isolated = models.BooleanField(
         _("isolated"),
         default=False,
@@ -166,6 +174,8 @@ class Neighbor(models.Model):
         verbose_name_plural = _("neighbors")
         ordering = ["block", "flat", "name"]
         indexes = [
+            # Intake desk: find a caller by her phone number (intake.selectors).
+            models.Index(fields=["phone"], name="neighbor_phone"),
             # Weekly check-in list: isolated neighbors by last contact.
             models.Index(
                 fields=["is_isolated", "last_contact_at"], name="neighbor_isolated_contact"

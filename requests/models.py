@@ -41,6 +41,7 @@ class Urgency(models.TextChoices):
 class Source(models.TextChoices):
     PAPER_FORM = "paper_form", _("Paper form")
     PHONE = "phone", _("Phone call")
+    IN_PERSON = "in_person", _("In person")
     WEB = "web", _("Web")
     VOLUNTEER = "volunteer", _("Volunteer")
 

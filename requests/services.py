@@ -105,6 +105,7 @@ def help_request_create(
     due_at=None,
     form_serial: str = "",
     idempotency_key: str | None = None,
+    needs: list[str] | None = None,
 ) -> tuple[HelpRequest, bool]:
     """Enter a request for a resident; returns (request, created).
 
@@ -138,6 +139,7 @@ def help_request_create(
         budget=budget,
         due_at=due_at,
         form_serial=form_serial.strip(),
+        needs=list(needs or []),
         created_by=created_by,
         idempotency_key=idempotency_key or None,
         code_word=new_code_word(),

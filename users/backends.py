@@ -1,20 +1,11 @@
 """Sign in with the username or the phone number, whichever the person remembers."""
 
-import phonenumbers
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from covidarnost.phones import normalize_phone
 
-def normalize_phone(value: str) -> str | None:
-    """E.164 form of a phone number typed any common way (8 911 …, +7 (911) …), or None."""
-    try:
-        number = phonenumbers.parse(value, settings.PHONENUMBER_DEFAULT_REGION)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+__all__ = ["UsernameOrPhoneBackend", "normalize_phone"]
 
 
 class UsernameOrPhoneBackend(ModelBackend):

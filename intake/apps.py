@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IntakeConfig(AppConfig):
+    """The operators' intake desk: phone-first lookup, one-form entry, the call-back list."""
+
+    name = "intake"
+    verbose_name = _("Intake desk")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,97 @@
+"""Reads of the intake desk: finding a caller, and the requests that may be her duplicate."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from neighbors.models import Block, Neighbor
+from requests.models import HelpRequest, Status
+from requests.paper_forms import paper_form_used_by
+from requests.selectors import NOT_FINISHED
+
+# A phone shared by a household, or a flat of a big family, rarely has more; more would be a
+# search too broad to read out anyway.
+MAX_MATCHES = 20
+CLOSED = (Status.DELIVERED, Status.CANCELLED)
+RECENT_CLOSED = 3
+DUPLICATE_WINDOW = timedelta(hours=24)
+HISTORY_FIELDS = (
+    "id",
+    "neighbor_id",
+    "kind",
+    "status",
+    "code_word",
+    "created_at",
+    "due_at",
+    "delivered_at",
+    "cancelled_at",
+)
+
+
+def _with_history(queryset: QuerySet[Neighbor]) -> list[Neighbor]:
+    """Residents with `open_requests` and `recent_closed` (the last three) attached.
+
+    Three queries whatever the number of residents or requests.
+    """
+    open_requests = (
+        HelpRequest.objects.filter(status__in=NOT_FINISHED)
+        .only(*HISTORY_FIELDS)
+        .order_by("-created_at")
+    )
+    closed = (
+        HelpRequest.objects.filter(status__in=CLOSED)
+        .only(*HISTORY_FIELDS)
+        .order_by("-created_at")[:RECENT_CLOSED]
+    )
+    return list(
+        queryset.select_related("block")
+        .prefetch_related(
+            Prefetch("help_requests", queryset=open_requests, to_attr="open_requests"),
+            Prefetch("help_requests", queryset=closed, to_attr="recent_closed"),
+        )
+        .order_by("block__code", "flat", "name")[:MAX_MATCHES]
+    )
+
+
+def residents_by_phone(*, group, phone: str) -> list[Neighbor]:
+    """Residents of the group with this phone (E.164, see covidarnost.phones.normalize_phone)."""
+    return _with_history(Neighbor.objects.filter(block__group=group, phone=phone))
+
+
+def residents_by_flat(*, block: Block, flat: str) -> list[Neighbor]:
+    """Residents of one flat of a block; "12а" finds "12А"."""
+    return _with_history(Neighbor.objects.filter(block=block, flat__iexact=flat.strip()))
+
+
+def possible_duplicates(
+    *, group, neighbor: Neighbor | None, kind: str, form_serial: str, now=None
+) -> list[HelpRequest]:
+    """Requests the new one may repeat: the same resident's unfinished request of the same kind
+    entered in the last 24 hours, and the request already entered from the same paper form."""
+    now = now or timezone.now()
+    found: list[HelpRequest] = []
+    if neighbor is not None:
+        found += list(
+            HelpRequest.objects.filter(
+                neighbor=neighbor,
+                kind=kind,
+                status__in=NOT_FINISHED,
+                created_at__gte=now - DUPLICATE_WINDOW,
+            ).select_related("block")
+        )
+    used = paper_form_used_by(serial=form_serial)
+    if (
+        used is not None
+        and used.pk not in {r.pk for r in found}
+        and used.block.group_id == group.pk
+    ):
+        found.append(used)
+    return found
+
+
+def group_blocks(group) -> QuerySet[Block]:
+    """The blocks offered in the desk's drop-downs, by code."""
+    return Block.objects.filter(group=group).only("id", "code", "address").order_by("code")

@@ -1,0 +1,152 @@
+"""The intake desk: /intake/ (find the caller, enter her request) and the request page.
+
+Operators and organizers of the group only (covidarnost.permissions.intake_group_or_404);
+everyone else gets 404. Finding is a GET form, entering a POST to the same address with the
+search kept in the query string, so a mistake re-renders the page with everything typed.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+
+from covidarnost import permissions
+from intake import selectors, services
+from intake.exceptions import DuplicateSuspected
+from intake.forms import NEW_RESIDENT, IntakeForm, LookupForm
+from requests.exceptions import RequestError
+from requests.models import Source
+from requests.needs import need_labels
+from requests.transitions import Action
+
+
+def _find(lookup: LookupForm, group):
+    if not lookup.is_bound or not lookup.is_valid() or not lookup.has_query():
+        return None
+    data = lookup.cleaned_data
+    if data.get("phone"):
+        return selectors.residents_by_phone(group=group, phone=data["phone"])
+    return selectors.residents_by_flat(block=data["block"], flat=data["flat"])
+
+
+def _initial(lookup: LookupForm, matches) -> dict:
+    """Carry what the search (or the paper form's QR code) already knows into the form."""
+    data = lookup.cleaned_data if lookup.is_bound and lookup.is_valid() else {}
+    initial: dict = {}
+    if data.get("serial"):
+        initial.update(form_serial=data["serial"], source=Source.PAPER_FORM)
+    if data.get("block"):
+        initial["new_block"] = data["block"].pk
+    if matches:
+        if len(matches) == 1:
+            initial["resident"] = str(matches[0].pk)
+    else:
+        initial.update(resident=NEW_RESIDENT, phone=data.get("phone", ""))
+        initial["flat"] = data.get("flat", "")
+    return initial
+
+
+def _entry(data) -> services.IntakeEntry:
+    return services.IntakeEntry(
+        kind=data["kind"],
+        source=data["source"],
+        needs=list(data.get("needs") or []),
+        details=data.get("details", ""),
+        urgency=data.get("urgency", ""),
+        due_at=data.get("due_at"),
+        payment=data.get("payment", ""),
+        budget=data.get("budget"),
+        form_serial=(data.get("form_serial") or "").strip(),
+    )
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+@never_cache
+def desk(request):
+    group = permissions.intake_group_or_404(request.user)
+    lookup = LookupForm(request.GET or None, group=group)
+    matches = _find(lookup, group)
+    duplicates = []
+    if request.method == "POST":
+        form = IntakeForm(request.POST, group=group, matches=matches or (), user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                help_request = services.intake_request_create(
+                    actor=request.user,
+                    entry=_entry(data),
+                    neighbor=data["neighbor"],
+                    new_resident=data["new_resident"],
+                    consent=data.get("consent", False),
+                    consent_sms=data.get("consent_sms", False),
+                    idempotency_key=data["token"],
+                    confirm_duplicate=data.get("confirm_duplicate", False),
+                )
+            except DuplicateSuspected as exc:
+                duplicates = exc.existing
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            except RequestError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect(reverse("intake:request", args=[help_request.pk]) + "?saved=1")
+    else:
+        form = IntakeForm(
+            initial=_initial(lookup, matches), group=group, matches=matches or (), user=None
+        )
+    return render(
+        request,
+        "intake/desk.html",
+        {
+            "group": group,
+            "nav": "intake",
+            "lookup": lookup,
+            "matches": matches,
+            "searched": matches is not None,
+            # The request form comes after a search, or straight away from a form's QR code.
+            "show_form": matches is not None
+            or request.method == "POST"
+            or bool(lookup.is_bound and lookup.is_valid() and lookup.cleaned_data["serial"]),
+            "form": form,
+            "duplicates": duplicates,
+            "new_resident": NEW_RESIDENT,
+            "desk_user": True,
+        },
+        status=200 if request.method != "POST" else (409 if duplicates else 400),
+    )
+
+
+def _events(help_request):
+    events = list(help_request.events.select_related("actor").order_by("created_at", "pk"))
+    for event in events:
+        event.label = Action(event.action).label if event.action in Action.values else event.action
+    return events
+
+
+@login_required
+@never_cache
+def request_page(request, pk):
+    help_request = permissions.get_request_for_intake(request.user, pk)
+    return render(
+        request,
+        "intake/request.html",
+        {
+            "nav": "intake",
+            "help_request": help_request,
+            "needs": need_labels(help_request.needs),
+            "saved": request.GET.get("saved") == "1",
+            "events": _events(help_request),
+            "desk_user": True,
+        },
+    )
