@@ -11,7 +11,6 @@ people, not residents.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,11 +18,9 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from requests.models import IN_HAND, HelpRequest, Offer, Status
 from users.models import Role
-
-if TYPE_CHECKING:
-    from requests.models import HelpRequest, Offer
-    from volunteers.models import Volunteer
+from volunteers.models import Volunteer
 
 # How each model reaches its group; used to scope every queryset a user sees.
 GROUP_PATHS: dict[str, str] = {
@@ -165,9 +162,9 @@ def can_see_personal_details(user, help_request: HelpRequest) -> bool:
     volunteer = active_volunteer(user)
     if volunteer is None or help_request.volunteer_id != volunteer.pk:
         return False
-    if help_request.status in ("claimed", "bought"):
+    if help_request.status in IN_HAND:
         return True
-    if help_request.status == "delivered" and help_request.delivered_at:
+    if help_request.status == Status.DELIVERED and help_request.delivered_at:
         window = timedelta(hours=settings.DELIVERED_DETAILS_VISIBLE_HOURS)
         return timezone.now() - help_request.delivered_at < window
     return False
@@ -187,8 +184,6 @@ def can_check_in(user, neighbor) -> bool:
 
 def get_request_for_staff(user, pk) -> HelpRequest:
     """A help request for an organizer or operator of its group, or 404."""
-    from requests.models import HelpRequest
-
     if not is_staff_of_group(user):
         raise Http404
     queryset = HelpRequest.objects.select_related("block", "neighbor", "volunteer__user")
@@ -201,8 +196,6 @@ def get_task_for_volunteer(user, pk) -> HelpRequest:
     Another group's id, or a task held by another volunteer, answers exactly like an id
     that does not exist, so ids cannot be probed.
     """
-    from requests.models import HelpRequest
-
     volunteer = active_volunteer(user)
     if volunteer is None:
         raise Http404
@@ -215,8 +208,6 @@ def get_task_for_volunteer(user, pk) -> HelpRequest:
 
 def get_offer_for_volunteer(user, pk) -> Offer:
     """An offer for the verified volunteer it was made to, or 404 (for anyone else alike)."""
-    from requests.models import Offer
-
     volunteer = active_volunteer(user)
     if volunteer is None:
         raise Http404
@@ -231,8 +222,6 @@ def get_task_for_action(user, pk) -> HelpRequest:
     claim race or a stale form gets the services' clear message instead of a 404. Callers must
     not show anything of the returned request; they redirect after the action.
     """
-    from requests.models import HelpRequest
-
     if active_volunteer(user) is None:
         raise Http404
     return _get_or_404(scope(HelpRequest.objects.select_related("block"), user), pk)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -15,7 +14,6 @@ from covidarnost.admin_scoping import (
     ScopedModelAdmin,
     apply_to_each,
 )
-from neighbors.models import Group
 from requests.models import (
     HelpRequest,
     NotificationLog,
@@ -24,7 +22,7 @@ from requests.models import (
     RequestEvent,
     Status,
 )
-from requests.selectors import is_overdue, overdue_q
+from requests.selectors import is_overdue, overdue_requests, with_opened_at
 from requests.services import help_request_cancel, help_request_create, help_request_mark_reimbursed
 from requests.transitions import Action
 
@@ -54,10 +52,7 @@ class OverdueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() != "yes":
             return queryset
-        groups = permissions.scope(Group.objects.all(), request.user).values_list(
-            "pk", "sla_minutes", "urgent_sla_minutes"
-        )
-        return queryset.filter(overdue_q(groups, timezone.now()))
+        return overdue_requests(queryset)
 
 
 class ReimbursementFilter(admin.SimpleListFilter):
@@ -193,6 +188,10 @@ class HelpRequestAdmin(ScopedModelAdmin):
         ),
     )
 
+    def get_queryset(self, request):
+        # opened_at lets the "overdue" column decide without a query per row.
+        return with_opened_at(super().get_queryset(request))
+
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return [(None, {"fields": ADD_FIELDS})]
@@ -254,7 +253,7 @@ class HelpRequestAdmin(ScopedModelAdmin):
 
     @admin.display(description=_("overdue"), boolean=True)
     def overdue(self, help_request):
-        return is_overdue(help_request, timezone.now())
+        return is_overdue(help_request)
 
     def has_cancel_permission(self, request):
         return permissions.can_cancel_request(request.user)

@@ -41,8 +41,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from covidarnost.geo import METRES_PER_DEGREE, haversine_m
-from requests.models import HelpRequest, Kind, Offer, Status
-from requests.transitions import IN_HAND
+from requests.models import IN_HAND, HelpRequest, Kind, Offer, Status
 from users.models import Role
 from volunteers.models import Volunteer, VolunteerStatus
 

@@ -8,6 +8,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 DETAILS_MAX_LENGTH = 5000
+# Reasons (release, could not deliver, cancel) and delivery notes, wherever they are typed:
+# the volunteer forms and the API serializers read this, and RequestEvent.note stores them.
+NOTE_MAX_LENGTH = 2000
 
 
 class Status(models.TextChoices):
@@ -16,6 +19,10 @@ class Status(models.TextChoices):
     BOUGHT = "bought", _("Bought, on the way")
     DELIVERED = "delivered", _("Delivered")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+# A volunteer holds the request: claimed, or bought and on the way.
+IN_HAND = frozenset({Status.CLAIMED, Status.BOUGHT})
 
 
 class Kind(models.TextChoices):
@@ -246,7 +253,7 @@ class RequestEvent(models.Model):
     action = models.CharField(_("action"), max_length=24)
     from_status = models.CharField(_("from"), max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=Status.choices)
-    note = models.TextField(_("note"), blank=True, max_length=2000)
+    note = models.TextField(_("note"), blank=True, max_length=NOTE_MAX_LENGTH)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:

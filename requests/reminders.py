@@ -16,96 +16,56 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from neighbors.selectors import isolated_neighbors_due
-from requests.models import HelpRequest, RequestEvent, Status, Urgency
-from requests.transitions import IN_HAND
+from requests.models import IN_HAND, HelpRequest, RequestEvent, Status
+from requests.selectors import overdue_at, overdue_requests
 from users.models import Role
 from volunteers.models import Volunteer, VolunteerStatus
 
 
-def due_time(*, due_at, claimed_at, urgency: str):
-    """When a claimed request should be delivered: its due date, else a default after claim."""
-    if due_at is not None:
-        return due_at
-    hours = settings.MATCHING["DEFAULT_DUE_HOURS"]
-    return claimed_at + timedelta(hours=hours.get(urgency, hours["normal"]))
-
-
 def send_overdue_reminders(*, notify: Callable, alert: Callable, now=None) -> int:
-    """Claimed but not delivered by the due time: remind the holder; OVERDUE_ALERT_HOURS
-    later, alert the group's organizers. Keyed per request and holder. Returns sends."""
+    """Claimed but not delivered by the due time (selectors.overdue_at): remind the holder;
+    OVERDUE_ALERT_HOURS later, alert the group's organizers. Keyed per request and holder.
+    Returns sends."""
     now = now or timezone.now()
     alert_after = timedelta(hours=settings.MATCHING["OVERDUE_ALERT_HOURS"])
-    rows = (
-        HelpRequest.objects.filter(status__in=IN_HAND, claimed_at__isnull=False)
-        .values(
-            "pk",
-            "volunteer_id",
-            "volunteer__user_id",
-            "due_at",
-            "claimed_at",
-            "urgency",
-            "block__group_id",
-        )
-        .order_by()
-    )
+    overdue = overdue_requests(HelpRequest.objects.filter(status__in=IN_HAND), now=now)
+    rows = overdue.select_related("block", "volunteer").order_by()
     sent = 0
-    for row in rows.iterator():
-        due = due_time(due_at=row["due_at"], claimed_at=row["claimed_at"], urgency=row["urgency"])
-        if now < due:
-            continue
+    for help_request in rows.iterator():
         sent += bool(
             notify(
-                user_id=row["volunteer__user_id"],
+                user_id=help_request.volunteer.user_id,
                 message="claim_overdue",
-                key=f"claim_overdue:{row['pk']}:{row['volunteer_id']}",
-                help_request_id=row["pk"],
+                key=f"claim_overdue:{help_request.pk}:{help_request.volunteer_id}",
+                help_request_id=help_request.pk,
             )
         )
-        if now >= due + alert_after:
+        if now >= overdue_at(help_request) + alert_after:
             sent += alert(
-                group_id=row["block__group_id"],
+                group_id=help_request.block.group_id,
                 message="claim_overdue_alert",
-                key=f"claim_overdue_alert:{row['pk']}:{row['volunteer_id']}",
-                help_request_id=row["pk"],
+                key=f"claim_overdue_alert:{help_request.pk}:{help_request.volunteer_id}",
+                help_request_id=help_request.pk,
             )
     return sent
 
 
 def send_unclaimed_alerts(*, alert: Callable, now=None) -> int:
-    """Open and unclaimed longer than the group's SLA (urgent: its shorter SLA) since it last
-    became open: alert the organizers, once per time it became open. Returns sends."""
+    """Open and overdue (selectors.overdue_at: waited the group's time to claim since it last
+    became open, or past its due date): alert the organizers, once per time it became open.
+    Returns sends."""
     now = now or timezone.now()
     opened = RequestEvent.objects.filter(
         help_request_id=OuterRef("pk"), to_status=Status.OPEN
     ).order_by("-created_at", "-pk")
     rows = (
-        HelpRequest.objects.filter(status=Status.OPEN)
-        .annotate(
-            opened_at=Subquery(opened.values("created_at")[:1]),
-            opened_event=Subquery(opened.values("pk")[:1]),
-        )
-        .values(
-            "pk",
-            "urgency",
-            "created_at",
-            "opened_at",
-            "opened_event",
-            "block__group_id",
-            "block__group__sla_minutes",
-            "block__group__urgent_sla_minutes",
-        )
+        overdue_requests(HelpRequest.objects.filter(status=Status.OPEN), now=now)
+        .annotate(opened_event=Subquery(opened.values("pk")[:1]))
+        .values("pk", "opened_event", "block__group_id")
         .order_by()
     )
     sent = 0
     for row in rows.iterator():
-        minutes = (
-            row["block__group__urgent_sla_minutes"]
-            if row["urgency"] == Urgency.URGENT
-            else row["block__group__sla_minutes"]
-        )
-        start = row["opened_at"] or row["created_at"]
-        if now < start + timedelta(minutes=minutes):
-            continue
         sent += alert(
             group_id=row["block__group_id"],
             message="unclaimed_alert",

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.conf import settings
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from covidarnost.geo import distance_expression
-from requests.models import HelpRequest, Status, Urgency
-from requests.transitions import IN_HAND
+from neighbors.models import Group
+from requests.models import IN_HAND, HelpRequest, RequestEvent, Status, Urgency
 from volunteers.models import Volunteer
 
 # Ordering buckets of the task list.
@@ -55,34 +68,103 @@ def tasks_for_volunteer(*, volunteer: Volunteer, kind: str | None = None) -> Que
     return queryset.order_by("bucket", "distance_m", "created_at")
 
 
-# Organizers watch these in the admin; the reminders in requests.reminders alert on them.
-NOT_FINISHED = (Status.OPEN, Status.CLAIMED, Status.BOUGHT)
+# --- Overdue: the one rule ----------------------------------------------------------------
+#
+# The admin's "overdue" column and filter, the beat reminders and the organizers' dashboard all
+# decide with the functions below; nothing else may re-code it.
+
+NOT_FINISHED = frozenset({Status.OPEN}) | IN_HAND
 
 
-def overdue_q(groups, now) -> Q:
-    """Requests past their due time, or open longer than their group's time to claim.
-
-    groups: (id, sla_minutes, urgent_sla_minutes) of the groups in view.
-    """
-    condition = Q(due_at__lt=now, status__in=NOT_FINISHED)
-    for group_id, sla, urgent_sla in groups:
-        condition |= Q(status=Status.OPEN, block__group_id=group_id) & (
-            Q(urgency=Urgency.URGENT, created_at__lt=now - timedelta(minutes=urgent_sla))
-            | ~Q(urgency=Urgency.URGENT) & Q(created_at__lt=now - timedelta(minutes=sla))
-        )
-    return condition
-
-
-def is_overdue(help_request: HelpRequest, now) -> bool:
-    """The same rule as overdue_q for one request (its block and group loaded)."""
-    if help_request.status not in NOT_FINISHED:
-        return False
-    if help_request.due_at and help_request.due_at < now:
-        return True
-    if help_request.status != Status.OPEN:
-        return False
-    group = help_request.block.group
-    minutes = (
-        group.urgent_sla_minutes if help_request.urgency == Urgency.URGENT else group.sla_minutes
+def with_opened_at(queryset: QuerySet[HelpRequest]) -> QuerySet[HelpRequest]:
+    """Annotate `opened_at`: when the request last became open (its latest event into
+    "open": created, released, could not deliver, reopened), else its creation time."""
+    if "opened_at" in queryset.query.annotations:
+        return queryset
+    last_opened = (
+        RequestEvent.objects.filter(help_request_id=OuterRef("pk"), to_status=Status.OPEN)
+        .order_by("-created_at", "-pk")
+        .values("created_at")[:1]
     )
-    return help_request.created_at < now - timedelta(minutes=minutes)
+    return queryset.annotate(opened_at=Coalesce(Subquery(last_opened), F("created_at")))
+
+
+def default_due_after_claim(urgency: str) -> timedelta:
+    """How long a volunteer has to deliver a claimed request that has no due date of its own
+    (settings.MATCHING["DEFAULT_DUE_HOURS"]: 24 h, urgent 4 h)."""
+    hours = settings.MATCHING["DEFAULT_DUE_HOURS"]
+    return timedelta(hours=hours.get(urgency, hours[Urgency.NORMAL]))
+
+
+def _sla(group, urgency: str) -> timedelta:
+    minutes = group.urgent_sla_minutes if urgency == Urgency.URGENT else group.sla_minutes
+    return timedelta(minutes=minutes)
+
+
+def overdue_at(help_request: HelpRequest, *, opened_at=None):
+    """When the request is (or will be) overdue; None once it is delivered or cancelled.
+
+    The rule, one place for the admin, the reminders and the dashboard:
+    - in hand (claimed, bought): at its due date, or, without one, the default time after the
+      claim (default_due_after_claim). The volunteer is reminded then.
+    - open: when it has waited its group's time to claim (urgent: the shorter one) since it
+      last became open, or at its due date if that comes first. A released request starts a
+      new wait: counting from creation would flag it the moment a volunteer gives it back
+      and say nothing about how long it has really been waiting.
+
+    Why this version and not the admin's old one (from creation, due dates only): it is the one
+    the organizers are alerted by, so the list they open from an alert shows the same requests.
+    opened_at: as annotated by with_opened_at; looked up when not given (one query).
+    """
+    if help_request.status in IN_HAND:
+        if help_request.due_at is not None or help_request.claimed_at is None:
+            return help_request.due_at
+        return help_request.claimed_at + default_due_after_claim(help_request.urgency)
+    if help_request.status != Status.OPEN:
+        return None
+    if opened_at is None:
+        opened_at = getattr(help_request, "opened_at", None)
+    if opened_at is None:
+        opened_at = with_opened_at(HelpRequest.objects.filter(pk=help_request.pk)).values_list(
+            "opened_at", flat=True
+        )[0]
+    deadline = opened_at + _sla(help_request.block.group, help_request.urgency)
+    if help_request.due_at is not None:
+        return min(deadline, help_request.due_at)
+    return deadline
+
+
+def is_overdue(help_request: HelpRequest, *, now=None) -> bool:
+    """The overdue rule (overdue_at) for one request: its block's group loaded, and
+    `opened_at` annotated by with_opened_at to spare a query per row."""
+    deadline = overdue_at(help_request)
+    return deadline is not None and deadline <= (now or timezone.now())
+
+
+def overdue_requests(queryset: QuerySet[HelpRequest] | None = None, *, now=None):
+    """The requests of queryset that are overdue now: overdue_at's rule as one SQL filter.
+
+    Returns the queryset annotated with `opened_at` (so is_overdue on its rows needs no query).
+    Reads the distinct times to claim of the groups (one small query), because the database
+    cannot add minutes to a date the same way on SQLite and PostgreSQL.
+    """
+    now = now or timezone.now()
+    queryset = with_opened_at(HelpRequest.objects.all() if queryset is None else queryset)
+    urgent = Q(urgency=Urgency.URGENT)
+    in_hand_late = Q(status__in=IN_HAND) & (
+        Q(due_at__lte=now)
+        | Q(due_at__isnull=True)
+        & (
+            urgent & Q(claimed_at__lte=now - default_due_after_claim(Urgency.URGENT))
+            | ~urgent & Q(claimed_at__lte=now - default_due_after_claim(Urgency.NORMAL))
+        )
+    )
+    waited = Q(pk__in=[])
+    times_to_claim = Group.objects.values_list("sla_minutes", "urgent_sla_minutes").distinct()
+    for sla, urgent_sla in times_to_claim.order_by():
+        waited |= Q(block__group__sla_minutes=sla, block__group__urgent_sla_minutes=urgent_sla) & (
+            urgent & Q(opened_at__lte=now - timedelta(minutes=urgent_sla))
+            | ~urgent & Q(opened_at__lte=now - timedelta(minutes=sla))
+        )
+    open_late = Q(status=Status.OPEN) & (Q(due_at__lte=now) | waited)
+    return queryset.filter(in_hand_late | open_late)

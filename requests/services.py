@@ -28,7 +28,7 @@ from requests.exceptions import (
     TransitionNotAllowed,
     VolunteerCannotClaim,
 )
-from requests.models import HelpRequest, PaidBy, Payment, RequestEvent, Source, Status
+from requests.models import IN_HAND, HelpRequest, PaidBy, Payment, RequestEvent, Source, Status
 from requests.signals import help_request_changed
 from requests.transitions import TRANSITIONS, Action
 from volunteers.models import Volunteer
@@ -176,7 +176,7 @@ def _check_can_claim(volunteer: Volunteer, help_request: HelpRequest) -> None:
         raise NotAllowed
     if volunteer.safety_protocol_accepted_at is None:
         raise SafetyProtocolNotAccepted
-    in_hand = volunteer.help_requests.filter(status__in=[Status.CLAIMED, Status.BOUGHT]).count()
+    in_hand = volunteer.help_requests.filter(status__in=IN_HAND).count()
     if in_hand >= volunteer.max_open_tasks:
         raise VolunteerCannotClaim(
             _("You already hold %(count)d tasks, your limit. Deliver or release one first.")

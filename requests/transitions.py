@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from requests.models import Status
+from requests.models import IN_HAND, Status
 
 
 class Action(models.TextChoices):
@@ -24,8 +24,6 @@ class Transition:
     sources: frozenset[str]
     target: str
 
-
-IN_HAND = frozenset({Status.CLAIMED, Status.BOUGHT})
 
 TRANSITIONS: dict[str, Transition] = {
     Action.CLAIM: Transition(frozenset({Status.OPEN}), Status.CLAIMED),

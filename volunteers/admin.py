@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from covidarnost.admin_scoping import ScopedModelAdmin, apply_to_each
-from requests.models import Status
+from requests.models import IN_HAND
 from users.models import Role
 from volunteers.models import Volunteer, VolunteerStatus
 from volunteers.services import volunteer_set_status
@@ -103,7 +103,7 @@ class VolunteerAdmin(ScopedModelAdmin):
     actions = ["verify", "pause", "remove"]
 
     def get_queryset(self, request):
-        in_hand = Q(help_requests__status__in=[Status.CLAIMED, Status.BOUGHT])
+        in_hand = Q(help_requests__status__in=IN_HAND)
         return (
             super()
             .get_queryset(request)

@@ -7,13 +7,12 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from requests.models import Kind, PaidBy
+from requests.models import NOTE_MAX_LENGTH, Kind, PaidBy
 from volunteers.models import NotificationChannel
 
 RECEIPT_MAX_BYTES = 5 * 1024 * 1024
 # Pillow format name → file extension used when the receipt is stored.
 RECEIPT_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
-REASON_MAX_LENGTH = 500
 # Box first, then its label, which is the large tap target.
 CHECKBOX_TEMPLATE = (
     "volunteers/forms/checkbox_field.html"  # in the app: the form renderer looks there
@@ -63,7 +62,7 @@ class MarkBoughtForm(_TaskActionForm):
 class ReleaseForm(_TaskActionForm):
     reason = forms.CharField(
         label=_("Why do you release the task?"),
-        max_length=REASON_MAX_LENGTH,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -71,7 +70,7 @@ class ReleaseForm(_TaskActionForm):
 class UndeliverableForm(_TaskActionForm):
     reason = forms.CharField(
         label=_("What went wrong?"),
-        max_length=REASON_MAX_LENGTH,
+        max_length=NOTE_MAX_LENGTH,
         help_text=_("For example: nobody opened the door, the medicine was not in stock."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -111,7 +110,7 @@ class DeliverForm(_TaskActionForm):
     note = forms.CharField(
         label=_("Note for the organizers (optional)"),
         required=False,
-        max_length=REASON_MAX_LENGTH,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

@@ -31,7 +31,7 @@ from requests.exceptions import (
     SafetyProtocolNotAccepted,
     TransitionNotAllowed,
 )
-from requests.models import Status
+from requests.models import IN_HAND, Status
 from requests.selectors import tasks_for_volunteer, volunteer_base_point
 from volunteers import forms
 from volunteers import services as volunteer_services
@@ -98,7 +98,7 @@ def _action_forms(task, volunteer, bound=None) -> dict:
     offered = []
     if task.status == Status.OPEN:
         offered.append(("claim_form", forms.ClaimForm))
-    elif task.volunteer_id == volunteer.pk and task.status in (Status.CLAIMED, Status.BOUGHT):
+    elif task.volunteer_id == volunteer.pk and task.status in IN_HAND:
         if task.status == Status.CLAIMED:
             offered.append(("bought_form", forms.MarkBoughtForm))
         offered.append(("deliver_form", forms.DeliverForm))

@@ -13,9 +13,17 @@ from drf_spectacular.utils import extend_schema_field
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
-from requests.models import DETAILS_MAX_LENGTH, Kind, PaidBy, Payment, Source, Status, Urgency
-
-NOTE_MAX_LENGTH = 2000
+from neighbors.models import Neighbor
+from requests.models import (
+    DETAILS_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    Kind,
+    PaidBy,
+    Payment,
+    Source,
+    Status,
+    Urgency,
+)
 
 
 # --- Input --------------------------------------------------------------------------------
@@ -30,7 +38,10 @@ class NeighborInput(serializers.Serializer):
         min_value=-5, max_value=200, required=False, allow_null=True, default=None
     )
     notes = serializers.CharField(
-        max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default=""
+        max_length=Neighbor._meta.get_field("notes").max_length,
+        required=False,
+        allow_blank=True,
+        default="",
     )
     consent_to_contact = serializers.BooleanField(required=False, default=True)
 
