@@ -33,6 +33,7 @@ GROUP_PATHS: dict[str, str] = {
     "requests.requestevent": "help_request__block__group",
     "requests.offer": "help_request__block__group",
     "requests.notificationlog": "help_request__block__group",
+    "intake.residentnotice": "help_request__block__group",
 }
 
 
@@ -346,3 +347,16 @@ def get_request_for_intake(user, pk) -> HelpRequest:
     """A help request of the desk user's group, for the intake desk's request page, or 404."""
     intake_group_or_404(user)
     return get_request_for_staff(user, pk)
+
+
+def can_tell_resident(user, notice) -> bool:
+    """Operators and organizers of the group phone residents back and record it."""
+    return can_use_intake_desk(user) and can_see(user, notice)
+
+
+def get_notice_for_intake(user, pk):
+    """A notice to a resident of the desk user's group, or 404."""
+    from intake.models import ResidentNotice
+
+    intake_group_or_404(user)
+    return _get_or_404(scope(ResidentNotice.objects.all(), user), pk)

@@ -8,3 +8,9 @@ class IntakeConfig(AppConfig):
     name = "intake"
     verbose_name = _("Intake desk")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from intake.receivers import on_help_request_changed
+        from requests.signals import help_request_changed
+
+        help_request_changed.connect(on_help_request_changed, dispatch_uid="intake_notices")

@@ -95,3 +95,54 @@ def possible_duplicates(
 def group_blocks(group) -> QuerySet[Block]:
     """The blocks offered in the desk's drop-downs, by code."""
     return Block.objects.filter(group=group).only("id", "code", "address").order_by("code")
+
+
+# An SMS not sent by then (queue or gateway down) shows on the call-back list too.
+SMS_GRACE = timedelta(minutes=15)
+
+
+def callbacks_for_group(*, group, now=None) -> list:
+    """Residents to phone: notices still to tell, oldest first, each with `script` (what to
+    say, with the code word) attached. A constant number of queries."""
+    from django.db.models import Q
+
+    from intake.messages import resident_message
+    from intake.models import NoticeChannel, NoticeStatus, ResidentNotice
+
+    now = now or timezone.now()
+    notices = list(
+        ResidentNotice.objects.filter(help_request__block__group=group, status=NoticeStatus.PENDING)
+        .filter(
+            Q(channel=NoticeChannel.CALL)
+            | Q(channel=NoticeChannel.SMS, created_at__lt=now - SMS_GRACE)
+        )
+        .select_related(
+            "event",
+            "help_request__neighbor",
+            "help_request__block__group",
+            "help_request__volunteer__user",
+        )
+        .order_by("created_at", "pk")[:200]
+    )
+    for notice in notices:
+        help_request = notice.help_request
+        notice.script = resident_message(
+            action=notice.event.action,
+            help_request=help_request,
+            volunteer=help_request.volunteer,
+        )
+    return notices
+
+
+def recently_told(*, group, limit: int = 20) -> list:
+    """The latest notices told by phone or sent by SMS: who told whom, when."""
+    from intake.models import NoticeStatus, ResidentNotice
+
+    return list(
+        ResidentNotice.objects.filter(
+            help_request__block__group=group,
+            status__in=[NoticeStatus.TOLD, NoticeStatus.SENT],
+        )
+        .select_related("event", "told_by", "help_request__neighbor")
+        .order_by("-told_at", "-pk")[:limit]
+    )

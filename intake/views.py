@@ -7,14 +7,17 @@ search kept in the query string, so a mistake re-renders the page with everythin
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from covidarnost import permissions
-from intake import selectors, services
+from intake import notices, selectors, services
 from intake.exceptions import DuplicateSuspected
 from intake.forms import NEW_RESIDENT, IntakeForm, LookupForm
 from requests.exceptions import RequestError
@@ -147,6 +150,38 @@ def request_page(request, pk):
             "needs": need_labels(help_request.needs),
             "saved": request.GET.get("saved") == "1",
             "events": _events(help_request),
+            "notices": help_request.resident_notices.select_related("event", "told_by").order_by(
+                "created_at", "pk"
+            ),
             "desk_user": True,
         },
     )
+
+
+@login_required
+@never_cache
+def callbacks(request):
+    group = permissions.intake_group_or_404(request.user)
+    return render(
+        request,
+        "intake/callbacks.html",
+        {
+            "nav": "callbacks",
+            "desk_user": True,
+            "notices": selectors.callbacks_for_group(group=group),
+            "told": selectors.recently_told(group=group),
+        },
+    )
+
+
+@login_required
+@require_POST
+def callback_told(request, pk):
+    notice = permissions.get_notice_for_intake(request.user, pk)
+    try:
+        notices.resident_notice_mark_told(notice=notice, actor=request.user)
+    except RequestError:
+        messages.info(request, _("Someone has already told her, or there is newer news."))
+    else:
+        messages.success(request, _("Recorded: she has been told."))
+    return redirect("intake:callbacks")

@@ -311,7 +311,9 @@ def _step(help_request: HelpRequest, step, users: dict[str, User]) -> None:
 
 def _backdate(help_request: HelpRequest, rp: RequestPlan, times, now) -> None:
     """Spread the request's history over its planned age instead of the last second."""
-    events = list(RequestEvent.objects.filter(help_request=help_request).order_by("id"))
+    all_events = list(RequestEvent.objects.filter(help_request=help_request).order_by("id"))
+    # A give-back's new code word is an event of its own: it takes its give-back's time.
+    events = [e for e in all_events if e.action != "new_code_word"]
     # One event per step plus the creation; reimbursement writes no event.
     event_steps = ["create"] + [s.action for s in rp.steps if s.action != "reimburse"]
     event_times = [times[0]] + [
@@ -322,6 +324,13 @@ def _backdate(help_request: HelpRequest, rp: RequestPlan, times, now) -> None:
         RequestEvent.objects.filter(pk=event.pk).update(created_at=when)
         if action in ACTION_TIMESTAMPS:
             latest[ACTION_TIMESTAMPS[action]] = when
+    previous_time = times[0]
+    step_time = {event.pk: when for event, when in zip(events, event_times, strict=True)}
+    for event in all_events:
+        if event.pk in step_time:
+            previous_time = step_time[event.pk]
+        else:
+            RequestEvent.objects.filter(pk=event.pk).update(created_at=previous_time)
     help_request.refresh_from_db()
     changes: dict[str, object] = {"created_at": times[0]}
     for action_field, when in latest.items():

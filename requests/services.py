@@ -202,20 +202,44 @@ def help_request_claim(*, help_request: HelpRequest, volunteer: Volunteer) -> He
         )
 
 
+def _give_back(
+    help_request: HelpRequest, action: str, *, volunteer: Volunteer, note: str
+) -> HelpRequest:
+    """Back to open with a new code word, recorded as its own event (the word is not in it)."""
+    with transaction.atomic():
+        help_request = _apply(
+            help_request,
+            action,
+            actor=volunteer.user,
+            holder=volunteer,
+            note=note,
+            changes={
+                "volunteer": None,
+                "claimed_at": None,
+                "bought_at": None,
+                "code_word": new_code_word(),
+            },
+        )
+        RequestEvent.objects.create(
+            help_request=help_request,
+            actor=volunteer.user,
+            action=Action.NEW_CODE_WORD,
+            from_status=Status.OPEN,
+            to_status=Status.OPEN,
+        )
+    return help_request
+
+
 def help_request_release(
     *, help_request: HelpRequest, volunteer: Volunteer, reason: str
 ) -> HelpRequest:
-    """The holding volunteer gives a task back to the open list, saying why."""
+    """The holding volunteer gives a task back to the open list, saying why.
+
+    Rules: a reason is given; the request gets a new code word (the resident is told it).
+    """
     if not reason.strip():
         raise ValidationError({"reason": _("Say why you release the task.")})
-    return _apply(
-        help_request,
-        Action.RELEASE,
-        actor=volunteer.user,
-        holder=volunteer,
-        note=reason.strip(),
-        changes={"volunteer": None, "claimed_at": None, "bought_at": None},
-    )
+    return _give_back(help_request, Action.RELEASE, volunteer=volunteer, note=reason.strip())
 
 
 def help_request_mark_bought(*, help_request: HelpRequest, volunteer: Volunteer) -> HelpRequest:
@@ -275,17 +299,13 @@ def help_request_deliver(
 def help_request_report_undeliverable(
     *, help_request: HelpRequest, volunteer: Volunteer, reason: str
 ) -> HelpRequest:
-    """The holding volunteer could not deliver; the task returns to open, organizers are told."""
+    """The holding volunteer could not deliver; the task returns to open, organizers are told.
+
+    Rules: a reason is given; the request gets a new code word (the resident is told it).
+    """
     if not reason.strip():
         raise ValidationError({"reason": _("Say what went wrong.")})
-    return _apply(
-        help_request,
-        Action.UNDELIVERABLE,
-        actor=volunteer.user,
-        holder=volunteer,
-        note=reason.strip(),
-        changes={"volunteer": None, "claimed_at": None, "bought_at": None},
-    )
+    return _give_back(help_request, Action.UNDELIVERABLE, volunteer=volunteer, note=reason.strip())
 
 
 def help_request_cancel(*, help_request: HelpRequest, actor, reason: str = "") -> HelpRequest:

@@ -17,6 +17,9 @@ class Action(models.TextChoices):
     UNDELIVERABLE = "undeliverable", _("Could not deliver")
     CANCEL = "cancel", _("Cancelled")
     REOPEN = "reopen", _("Reopened")
+    # Not a status change: after a release or "could not deliver" the request gets a new code
+    # word, so the volunteer who gave it back cannot pass as the next one at the door.
+    NEW_CODE_WORD = "new_code_word", _("New code word")
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,13 @@ def test_transition_table_is_enforced(status, action, neighbor, volunteer, organ
         _do(action, help_request, volunteer, organizer)
         help_request.refresh_from_db()
         assert help_request.status == rule.target
-        event = RequestEvent.objects.filter(help_request=help_request).latest("id")
+        # Giving a task back also records a new code word: the transition's event is the
+        # latest one that is not that.
+        event = (
+            RequestEvent.objects.filter(help_request=help_request)
+            .exclude(action="new_code_word")
+            .latest("id")
+        )
         assert (event.action, event.from_status, event.to_status) == (action, status, rule.target)
         assert event.actor is not None
     else:
@@ -129,7 +135,7 @@ def test_release_returns_task_to_open_and_keeps_reason(help_request, volunteer):
     services.help_request_release(help_request=help_request, volunteer=volunteer, reason="уезжаю")
     assert help_request.status == Status.OPEN
     assert help_request.volunteer is None
-    assert help_request.events.latest("id").note == "уезжаю"
+    assert help_request.events.get(action="release").note == "уезжаю"
 
 
 def test_release_without_reason_is_a_field_error(help_request, volunteer):

@@ -1,0 +1,14 @@
+"""Celery tasks of the intake desk. They take ids only: the resident's phone and the code word
+are read from the database inside the task, never passed through the broker."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from intake.notices import resident_notice_send_sms
+from requests.tasks import TASK_OPTIONS
+
+
+@shared_task(name="intake.send_resident_sms", **TASK_OPTIONS)
+def send_resident_sms(notice_id: int) -> bool:
+    return resident_notice_send_sms(notice_id=notice_id)
