@@ -27,7 +27,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from requests.tasks import enqueue_matching  # noqa: E402
+from requests.enqueue import enqueue_matching  # noqa: E402
 
 for attempt in range(3):
     started = time.perf_counter()

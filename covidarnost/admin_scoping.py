@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.filters import RelatedFieldListFilter
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Model, QuerySet
 
 from covidarnost import permissions
+from requests.exceptions import RequestError
 
 # Related objects whose __str__ reads another row: load it with the choices, one query in all.
 CHOICE_SELECT_RELATED: dict[str, tuple[str, ...]] = {
@@ -52,10 +53,6 @@ def apply_to_each(model_admin, request, queryset, change, done_message) -> None:
     change(obj) calls a service; its refusals (RequestError, ValidationError) are listed per
     object, the others still go through. done_message(n) is an ngettext string with %(count)d.
     """
-    from django.core.exceptions import ValidationError
-
-    from requests.exceptions import RequestError
-
     failures, done = [], 0
     for obj in queryset:
         try:

@@ -18,6 +18,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from neighbors.models import Block, Neighbor
 from requests.models import IN_HAND, HelpRequest, Offer, Status
 from users.models import Role
 from volunteers.models import Volunteer
@@ -325,8 +326,6 @@ def intake_group_or_404(user):
 
 def intake_block(user, pk):
     """A block of the desk user's group, or None (a foreign or malformed id alike)."""
-    from neighbors.models import Block
-
     try:
         return _get_or_404(scope(Block.objects.all(), user), pk)
     except Http404:
@@ -335,8 +334,6 @@ def intake_block(user, pk):
 
 def intake_neighbor(user, pk):
     """A resident of the desk user's group, or None (a foreign or malformed id alike)."""
-    from neighbors.models import Neighbor
-
     try:
         return _get_or_404(scope(Neighbor.objects.select_related("block"), user), pk)
     except Http404:

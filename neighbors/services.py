@@ -3,7 +3,9 @@
 from django.db import transaction
 from django.utils import timezone
 
+from covidarnost import permissions
 from neighbors.models import Block, Neighbor
+from requests.exceptions import NotAllowed
 
 
 @transaction.atomic
@@ -42,9 +44,6 @@ def neighbor_record_contact(*, neighbor: Neighbor, actor) -> Neighbor:
 
     Rules: covidarnost.permissions.can_check_in decides who may.
     """
-    from covidarnost import permissions
-    from requests.exceptions import NotAllowed
-
     if not permissions.can_check_in(actor, neighbor):
         raise NotAllowed
     neighbor.last_contact_at = timezone.now()

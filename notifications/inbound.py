@@ -21,6 +21,7 @@ from notifications.backends.base import NotificationError
 from notifications.messages import language_for, site_link
 from requests.exceptions import RequestError
 from requests.models import Offer, OfferStatus
+from requests.offers import offer_accept, offer_decline
 from users.backends import normalize_phone
 from volunteers.models import NotificationChannel, Volunteer
 
@@ -157,8 +158,6 @@ def _handle_telegram_callback(callback: dict) -> None:
 
 def _answer_offer(*, volunteer: Volunteer, offer_id, action: str) -> tuple[str, bool]:
     """Accept or decline one of the volunteer's own offers; returns (reply, done)."""
-    from requests.offers import offer_accept, offer_decline
-
     try:
         offer = (
             Offer.objects.select_related("help_request")

@@ -18,8 +18,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from requests.enqueue import enqueue_matching_after_commit
 from requests.exceptions import NotAllowed, TransitionNotAllowed
+from requests.matching import rank_candidates
 from requests.models import HelpRequest, Offer, OfferStatus, RequestEvent, Status
+from requests.services import help_request_claim
 from volunteers.models import Volunteer
 
 logger = logging.getLogger(__name__)
@@ -30,13 +33,6 @@ def _check_own(offer: Offer, volunteer: Volunteer) -> None:
         raise NotAllowed(_("This offer was made to another volunteer."))
 
 
-def _after_commit_match(help_request_id) -> None:
-    # Imported late: tasks imports this module.
-    from requests.tasks import enqueue_matching
-
-    transaction.on_commit(lambda: enqueue_matching(help_request_id))
-
-
 def offer_accept(*, offer: Offer, volunteer: Volunteer) -> HelpRequest:
     """The offered volunteer takes the request: claims it and marks the offer accepted.
 
@@ -45,8 +41,6 @@ def offer_accept(*, offer: Offer, volunteer: Volunteer) -> HelpRequest:
     withdrawn offer can still be accepted while the request is open, exactly as anyone
     eligible may claim it from the list; if someone else was faster, AlreadyTaken.
     """
-    from requests.services import help_request_claim
-
     _check_own(offer, volunteer)
     if offer.status == OfferStatus.DECLINED:
         raise TransitionNotAllowed(_("You declined this offer."))
@@ -80,7 +74,7 @@ def offer_decline(*, offer: Offer, volunteer: Volunteer) -> Offer:
             current.responded_at = timezone.now()
             current.save(update_fields=["status", "responded_at"])
             if was_pending:
-                _after_commit_match(current.help_request_id)
+                enqueue_matching_after_commit(current.help_request_id)
     logger.info("offer %s declined", offer.pk)
     offer.refresh_from_db()
     return offer
@@ -176,8 +170,6 @@ def offer_make_next(*, help_request_id) -> MatchOutcome:
     eligible) the outcome asks for an organizer alert, keyed by the round so it goes once.
     Running it twice is harmless: the live offer is returned, not a second one.
     """
-    from requests.matching import rank_candidates
-
     now = timezone.now()
     with transaction.atomic():
         help_request = (

@@ -2,7 +2,7 @@
 
 Receivers run after the commit, inside the request that made the change: they must never
 raise (the change is saved; an error here would show the helper a 500 for a success). Work
-that may be slow or need Redis goes to Celery through safe_enqueue; the sweeper repeats
+that may be slow or need Redis goes to Celery through requests.enqueue; the sweeper repeats
 anything that fails to enqueue.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from requests.enqueue import enqueue_matching, enqueue_undeliverable_alert
 from requests.models import HelpRequest
 from requests.offers import offers_settle_for_request
 from requests.transitions import Action
@@ -21,8 +22,6 @@ MATCH_AFTER = frozenset({Action.CREATE, Action.RELEASE, Action.UNDELIVERABLE, Ac
 
 
 def on_help_request_changed(sender, *, help_request_id, action, actor_id=None, **kwargs):
-    from requests.tasks import alert_undeliverable, enqueue_matching, safe_enqueue
-
     try:
         if action == Action.CLAIM:
             holder = (
@@ -34,7 +33,7 @@ def on_help_request_changed(sender, *, help_request_id, action, actor_id=None, *
         elif action == Action.CANCEL:
             offers_settle_for_request(help_request_id=help_request_id)
         if action == Action.UNDELIVERABLE:
-            safe_enqueue(alert_undeliverable, str(help_request_id))
+            enqueue_undeliverable_alert(help_request_id)
         if action in MATCH_AFTER:
             enqueue_matching(help_request_id)
     except Exception:

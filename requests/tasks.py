@@ -5,8 +5,8 @@ leaves the message to be delivered again), retry transient errors with backoff, 
 idempotent: offers are unique per request and volunteer with one pending at a time, and every
 notification has a unique key in NotificationLog, so a rerun sends nothing twice.
 
-The database is the source of truth. Enqueueing can fail (Redis down): enqueue helpers log
-and return False, and the periodic sweep_matching finds every open request without a live
+The database is the source of truth. Enqueueing can fail (Redis down): requests.enqueue logs
+and returns False, and the periodic sweep_matching finds every open request without a live
 offer and enqueues it again.
 """
 
@@ -21,7 +21,9 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from notifications.backends.base import TransientNotificationError
+from notifications.services import alert_organizers, notify_user
 from requests import reminders
+from requests.enqueue import ALERT_UNDELIVERABLE, MATCH_HELP_REQUEST, enqueue_matching
 from requests.models import HelpRequest, NotificationLog, OfferStatus, RequestEvent, Status
 from requests.offers import offer_make_next, offers_expire_due, offers_settle_stale
 from requests.transitions import Action
@@ -50,39 +52,7 @@ SWEEP_BATCH = 500
 UNDELIVERABLE_LOOKBACK = timedelta(days=1)
 
 
-def safe_enqueue(task, *args) -> bool:
-    """Enqueue a task; never raise. False (and a log line with ids only) when it failed."""
-    try:
-        task.apply_async(args=args)
-    except Exception as exc:  # noqa: BLE001 - any failure here must not break the caller
-        logger.warning(
-            "enqueue %s%s failed (%s); the sweeper will pick it up",
-            task.name,
-            args,
-            type(exc).__name__,
-            exc_info=not isinstance(exc, TRANSIENT_ERRORS + (ConnectionError, TimeoutError)),
-        )
-        return False
-    return True
-
-
-def enqueue_matching(help_request_id) -> bool:
-    return safe_enqueue(match_help_request, str(help_request_id))
-
-
-def _notify_user(**kwargs) -> bool:
-    from notifications.services import notify_user
-
-    return notify_user(**kwargs)
-
-
-def _alert_organizers(**kwargs) -> int:
-    from notifications.services import alert_organizers
-
-    return alert_organizers(**kwargs)
-
-
-@shared_task(name="requests.match_help_request", **TASK_OPTIONS)
+@shared_task(name=MATCH_HELP_REQUEST, **TASK_OPTIONS)
 def match_help_request(help_request_id: str) -> str:
     """Offer the request to the next candidate (or re-send the live offer's notification)."""
     outcome = offer_make_next(help_request_id=help_request_id)
@@ -90,7 +60,7 @@ def match_help_request(help_request_id: str) -> str:
         user_id = Volunteer.objects.values_list("user_id", flat=True).get(
             pk=outcome.offer.volunteer_id
         )
-        _notify_user(
+        notify_user(
             user_id=user_id,
             message="offer",
             key=f"offer:{outcome.offer.pk}",
@@ -98,7 +68,7 @@ def match_help_request(help_request_id: str) -> str:
             offer_id=outcome.offer.pk,
         )
     if outcome.alert_key:
-        _alert_organizers(
+        alert_organizers(
             group_id=outcome.group_id,
             message="no_candidates_alert",
             key=outcome.alert_key,
@@ -108,7 +78,7 @@ def match_help_request(help_request_id: str) -> str:
 
 
 def _undeliverable_alert(event_id, help_request_id, group_id) -> int:
-    return _alert_organizers(
+    return alert_organizers(
         group_id=group_id,
         message="undeliverable_alert",
         key=f"undeliverable_alert:{event_id}",
@@ -116,7 +86,7 @@ def _undeliverable_alert(event_id, help_request_id, group_id) -> int:
     )
 
 
-@shared_task(name="requests.alert_undeliverable", **TASK_OPTIONS)
+@shared_task(name=ALERT_UNDELIVERABLE, **TASK_OPTIONS)
 def alert_undeliverable(help_request_id: str) -> int:
     """Tell the group's organizers that the request's holder could not deliver it."""
     event = (
@@ -175,8 +145,8 @@ def sweep_matching() -> dict:
 def send_reminders() -> dict:
     """Overdue claims (volunteer, then organizers) and unclaimed requests past the SLA."""
     result = {
-        "overdue": reminders.send_overdue_reminders(notify=_notify_user, alert=_alert_organizers),
-        "unclaimed": reminders.send_unclaimed_alerts(alert=_alert_organizers),
+        "overdue": reminders.send_overdue_reminders(notify=notify_user, alert=alert_organizers),
+        "unclaimed": reminders.send_unclaimed_alerts(alert=alert_organizers),
     }
     logger.info("send_reminders %s", result)
     return result
@@ -185,4 +155,4 @@ def send_reminders() -> dict:
 @shared_task(name="requests.send_checkin_lists", **TASK_OPTIONS)
 def send_checkin_lists() -> int:
     """Weekly: each block volunteer gets the isolated neighbours to call (ids and links)."""
-    return reminders.send_checkin_lists(notify=_notify_user)
+    return reminders.send_checkin_lists(notify=notify_user)

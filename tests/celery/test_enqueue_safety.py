@@ -6,8 +6,9 @@ import logging
 import pytest
 
 from requests import services
+from requests.enqueue import enqueue_matching
 from requests.models import HelpRequest, Offer, OfferStatus, Status
-from requests.tasks import enqueue_matching, sweep_matching
+from requests.tasks import sweep_matching
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def test_enqueue_to_a_dead_broker_returns_false_and_logs_ids_only(
     celery_broker, help_request, caplog
 ):
     celery_broker(DEAD_BROKER)
-    with caplog.at_level(logging.WARNING, logger="requests.tasks"):
+    with caplog.at_level(logging.WARNING, logger="requests.enqueue"):
         assert enqueue_matching(help_request.pk) is False
     assert str(help_request.pk) in caplog.text
     assert "sweeper" in caplog.text
