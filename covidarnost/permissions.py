@@ -33,7 +33,7 @@ GROUP_PATHS: dict[str, str] = {
     "requests.helprequest": "block__group",
     "requests.requestevent": "help_request__block__group",
     "requests.offer": "help_request__block__group",
-    "requests.notificationlog": "help_request__block__group",
+    "notifications.notificationlog": "help_request__block__group",
     "intake.residentnotice": "help_request__block__group",
 }
 
@@ -273,7 +273,7 @@ ADMIN_RIGHTS: dict[str, dict[str, frozenset[str]]] = {
         "requests.helprequest": frozenset({"view", "add", "change"}),
         "requests.requestevent": frozenset({"view"}),
         "requests.offer": frozenset({"view"}),
-        "requests.notificationlog": frozenset({"view"}),
+        "notifications.notificationlog": frozenset({"view"}),
     },
     Role.OPERATOR: {
         "neighbors.block": frozenset({"view"}),

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "requests.apps.RequestsConfig",
     "notifications",
     "intake",
+    "demo",
 ]
 
 MIDDLEWARE = [

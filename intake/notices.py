@@ -18,12 +18,16 @@ from intake.messages import resident_message
 from intake.models import NoticeChannel, NoticeStatus, ResidentNotice
 from notifications import sms
 from notifications.backends.base import PermanentNotificationError
+from requests.enqueue import safe_enqueue
 from requests.exceptions import NotAllowed, TransitionNotAllowed
 from requests.models import HelpRequest, RequestEvent
 from requests.transitions import Action
+from volunteers.models import Volunteer
 
 logger = logging.getLogger(__name__)
 
+# Registered name of intake.tasks.send_resident_sms (enqueued by name: tasks imports us).
+SEND_RESIDENT_SMS = "intake.send_resident_sms"
 TELL_RESIDENT_AFTER = frozenset({Action.CLAIM, Action.RELEASE, Action.UNDELIVERABLE})
 
 
@@ -64,11 +68,8 @@ def resident_notice_open(*, event_id) -> ResidentNotice | None:
 
 
 def _enqueue_sms(notice_id) -> None:
-    from intake.tasks import send_resident_sms
-    from requests.tasks import safe_enqueue
-
     # Ids only: the task reads the phone and the code word from the database.
-    safe_enqueue(send_resident_sms, notice_id)
+    safe_enqueue(SEND_RESIDENT_SMS, notice_id)
 
 
 def resident_notice_send_sms(*, notice_id) -> bool:
@@ -114,8 +115,6 @@ def resident_notice_send_sms(*, notice_id) -> bool:
 
 
 def _holder(help_request: HelpRequest):
-    from volunteers.models import Volunteer
-
     if help_request.volunteer_id is None:
         return None
     return Volunteer.objects.select_related("user").filter(pk=help_request.volunteer_id).first()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from intake.messages import resident_message
+from intake.models import NoticeChannel, NoticeStatus, ResidentNotice
 from neighbors.models import Block, Neighbor
 from requests.models import HelpRequest, Status
 from requests.paper_forms import paper_form_used_by
@@ -104,11 +106,6 @@ SMS_GRACE = timedelta(minutes=15)
 def callbacks_for_group(*, group, now=None) -> list:
     """Residents to phone: notices still to tell, oldest first, each with `script` (what to
     say, with the code word) attached. A constant number of queries."""
-    from django.db.models import Q
-
-    from intake.messages import resident_message
-    from intake.models import NoticeChannel, NoticeStatus, ResidentNotice
-
     now = now or timezone.now()
     notices = list(
         ResidentNotice.objects.filter(help_request__block__group=group, status=NoticeStatus.PENDING)
@@ -136,8 +133,6 @@ def callbacks_for_group(*, group, now=None) -> list:
 
 def recently_told(*, group, limit: int = 20) -> list:
     """The latest notices told by phone or sent by SMS: who told whom, when."""
-    from intake.models import NoticeStatus, ResidentNotice
-
     return list(
         ResidentNotice.objects.filter(
             help_request__block__group=group,

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from intake.notices import resident_notice_send_sms
+from intake.notices import SEND_RESIDENT_SMS, resident_notice_send_sms
 from requests.tasks import TASK_OPTIONS
 
 
-@shared_task(name="intake.send_resident_sms", **TASK_OPTIONS)
+@shared_task(name=SEND_RESIDENT_SMS, **TASK_OPTIONS)
 def send_resident_sms(notice_id: int) -> bool:
     return resident_notice_send_sms(notice_id=notice_id)

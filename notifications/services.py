@@ -19,7 +19,8 @@ from notifications.backends.base import (
     get_backend,
 )
 from notifications.messages import MessageKind, build_context, language_for, render_message
-from requests.models import NotificationLog, Offer
+from notifications.models import NotificationLog
+from requests.models import Offer
 from users.models import Role
 from volunteers.models import NotificationChannel
 

@@ -16,7 +16,6 @@ from covidarnost.admin_scoping import (
 )
 from requests.models import (
     HelpRequest,
-    NotificationLog,
     Offer,
     PaidBy,
     RequestEvent,
@@ -297,11 +296,3 @@ class OfferAdmin(ReadOnlyScopedAdmin):
     list_select_related = ("help_request__block", "volunteer__user")
     list_filter = ("status",)
     search_fields = ("=help_request__id", "volunteer__user__username")
-
-
-@admin.register(NotificationLog)
-class NotificationLogAdmin(ReadOnlyScopedAdmin):
-    list_display = ("created_at", "key", "channel", "recipient", "help_request")
-    list_select_related = ("recipient", "help_request__block")
-    list_filter = ("channel",)
-    search_fields = ("key",)

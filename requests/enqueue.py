@@ -26,8 +26,9 @@ QUEUE_DOWN = (kombu.exceptions.OperationalError, ConnectionError, TimeoutError)
 
 
 def safe_enqueue(task_name: str, *args) -> bool:
-    """Enqueue the task registered as task_name; never raise. False (and a log line with ids
-    only) when it failed."""
+    """Enqueue the task registered as task_name (named, not imported: the modules a task
+    calls can enqueue it without an import cycle); never raise. False (and a log line with
+    ids only) when it failed."""
     try:
         app.tasks[task_name].apply_async(args=args)
     except Exception as exc:  # noqa: BLE001 - any failure here must not break the caller

@@ -317,25 +317,3 @@ class Offer(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.rank} {self.help_request.short_id} → {self.volunteer_id}"
-
-
-class NotificationLog(models.Model):
-    """One row per notification sent; its unique key makes reminders and offers send once."""
-
-    key = models.CharField(max_length=200, unique=True)
-    channel = models.CharField(max_length=16)
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
-    )
-    help_request = models.ForeignKey(
-        HelpRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("notification sent")
-        verbose_name_plural = _("notifications sent")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.key

@@ -21,10 +21,11 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from notifications.backends.base import TransientNotificationError
+from notifications.models import NotificationLog
 from notifications.services import alert_organizers, notify_user
 from requests import reminders
 from requests.enqueue import ALERT_UNDELIVERABLE, MATCH_HELP_REQUEST, enqueue_matching
-from requests.models import HelpRequest, NotificationLog, OfferStatus, RequestEvent, Status
+from requests.models import HelpRequest, OfferStatus, RequestEvent, Status
 from requests.offers import offer_make_next, offers_expire_due, offers_settle_stale
 from requests.transitions import Action
 from volunteers.models import Volunteer

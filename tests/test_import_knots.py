@@ -9,6 +9,7 @@ APPS += ("volunteers",)
 # Imports that must run late for a reason other than a cycle.
 LATE_ON_PURPOSE = {
     "requests/apps.py",  # receivers connect in AppConfig.ready, after the models load
+    "intake/apps.py",
     "covidarnost/shadowing.py",  # patches DRF before it is imported elsewhere
     "covidarnost/api_throttles.py",  # redis is optional (no REDIS_URL in the demo)
 }

@@ -10,10 +10,10 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from covidarnost.geo import haversine_m
-from neighbors import demo_data
-from neighbors.demo_plan import build_plan
-from neighbors.demo_seed import SEED, AccountRow, SeedResult
-from neighbors.management.commands import seed_demo as seed_demo_command
+from demo import data as demo_data
+from demo.management.commands import seed_demo as seed_demo_command
+from demo.plan import build_plan
+from demo.seed import SEED, AccountRow, SeedResult
 from neighbors.models import Block, Group, Neighbor, Network
 from requests.models import HelpRequest, RequestEvent, Status
 from users.models import User

@@ -15,7 +15,7 @@ CHANGELISTS = [
     "admin:requests_helprequest_changelist",
     "admin:requests_requestevent_changelist",
     "admin:requests_offer_changelist",
-    "admin:requests_notificationlog_changelist",
+    "admin:notifications_notificationlog_changelist",
 ]
 
 
@@ -52,7 +52,7 @@ def test_coordinator_opens_every_changelist(login, coordinator, url_name):
         ("admin:requests_helprequest_changelist", 200),
         ("admin:requests_requestevent_changelist", 200),
         ("admin:requests_offer_changelist", 200),
-        ("admin:requests_notificationlog_changelist", 200),
+        ("admin:notifications_notificationlog_changelist", 200),
     ],
 )
 def test_organizer_opens_their_group_changelists_not_networks(login, organizer, url_name, status):
@@ -71,7 +71,7 @@ def test_organizer_opens_their_group_changelists_not_networks(login, organizer, 
         ("admin:requests_helprequest_changelist", 200),
         ("admin:requests_requestevent_changelist", 403),
         ("admin:requests_offer_changelist", 403),
-        ("admin:requests_notificationlog_changelist", 403),
+        ("admin:notifications_notificationlog_changelist", 403),
     ],
 )
 def test_operator_opens_blocks_neighbors_and_requests_only(login, operator, url_name, status):

@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from notifications.models import NotificationLog
 from requests import services
-from requests.models import NotificationLog
 from requests.tasks import send_checkin_lists, send_reminders
 from tests import factories
 

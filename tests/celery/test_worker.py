@@ -18,8 +18,9 @@ import psycopg2
 import pytest
 from django.db import connection
 
+from notifications.models import NotificationLog
 from requests import services
-from requests.models import NotificationLog, Offer
+from requests.models import Offer
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -173,7 +174,7 @@ def test_worker_killed_mid_task_runs_it_again_and_notifies_once(
         # Hold the notification table: the worker makes the offer, then stops right before
         # recording the notification, in the middle of the task.
         with locker.cursor() as cursor:
-            cursor.execute("LOCK TABLE requests_notificationlog IN ACCESS EXCLUSIVE MODE")
+            cursor.execute(f"LOCK TABLE {NotificationLog._meta.db_table} IN ACCESS EXCLUSIVE MODE")
         with worker_process(redis_url, log_path) as first, watcher.cursor() as watch:
             help_request = _create_request(operator, block)
             _wait_for(

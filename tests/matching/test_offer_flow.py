@@ -6,9 +6,10 @@ import pytest
 import time_machine
 from django.utils import timezone, translation
 
+from notifications.models import NotificationLog
 from requests import services
 from requests.exceptions import AlreadyTaken, NotAllowed, TransitionNotAllowed
-from requests.models import NotificationLog, Offer, OfferStatus, Status
+from requests.models import Offer, OfferStatus, Status
 from requests.offers import offer_accept, offer_decline, offer_make_next
 from requests.tasks import match_help_request, sweep_matching
 from tests import factories

@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 
 from notifications.backends.base import TransientNotificationError
+from notifications.models import NotificationLog
 from notifications.services import alert_organizers, notify_user
-from requests.models import NotificationLog
 from tests import factories
 from volunteers.models import NotificationChannel
 

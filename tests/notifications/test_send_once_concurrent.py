@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 
 from notifications.backends.console import ConsoleBackend
+from notifications.models import NotificationLog
 from notifications.services import notify_user
-from requests.models import NotificationLog
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

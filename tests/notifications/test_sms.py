@@ -6,8 +6,9 @@ import pytest
 from django.core import mail
 
 from notifications.backends.base import TransientNotificationError
+from notifications.models import NotificationLog
 from notifications.services import notify_user
-from requests.models import NotificationLog, OfferStatus, Status
+from requests.models import OfferStatus, Status
 from tests.notifications.conftest import SMS_SECRET
 from volunteers.models import NotificationChannel
 

@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 
 from notifications.backends.base import TransientNotificationError
+from notifications.models import NotificationLog
 from notifications.services import notify_user
-from requests.models import NotificationLog
 from tests.notifications.conftest import BOT_TOKEN
 from volunteers.models import NotificationChannel
 

@@ -9,8 +9,9 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications.models import NotificationLog
 from requests import services
-from requests.models import HelpRequest, NotificationLog, Status
+from requests.models import HelpRequest, Status
 from requests.selectors import is_overdue, overdue_requests, with_opened_at
 from requests.tasks import send_reminders
 from tests import factories

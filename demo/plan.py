@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from neighbors import demo_data as data
+from demo import data
 
 
 @dataclass

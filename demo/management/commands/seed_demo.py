@@ -6,7 +6,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from neighbors.demo_seed import seed_demo
+from demo.seed import seed_demo
 
 
 class Command(BaseCommand):

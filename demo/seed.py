@@ -21,8 +21,8 @@ from django.contrib.auth.hashers import (
 from django.db import transaction
 from django.utils import timezone
 
-from neighbors import demo_data as data
-from neighbors.demo_plan import Plan, RequestPlan, build_plan
+from demo import data
+from demo.plan import Plan, RequestPlan, build_plan
 from neighbors.models import Block, Group, Neighbor, Network
 from neighbors.services import neighbor_create
 from requests import services as request_services
