@@ -18,6 +18,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from intake.models import ResidentNotice
 from neighbors.models import Block, Neighbor
 from requests.models import IN_HAND, HelpRequest, Offer, Status
 from users.models import Role
@@ -353,7 +354,5 @@ def can_tell_resident(user, notice) -> bool:
 
 def get_notice_for_intake(user, pk):
     """A notice to a resident of the desk user's group, or 404."""
-    from intake.models import ResidentNotice
-
     intake_group_or_404(user)
     return _get_or_404(scope(ResidentNotice.objects.all(), user), pk)

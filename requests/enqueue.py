@@ -25,12 +25,20 @@ ALERT_UNDELIVERABLE = "requests.alert_undeliverable"
 QUEUE_DOWN = (kombu.exceptions.OperationalError, ConnectionError, TimeoutError)
 
 
+def _registered(task_name: str):
+    # Celery imports the apps' tasks modules when a worker starts; a web process may not have
+    # imported the one that defines this task yet (nothing else imports it).
+    if task_name not in app.tasks:
+        app.autodiscover_tasks(force=True)
+    return app.tasks[task_name]
+
+
 def safe_enqueue(task_name: str, *args) -> bool:
     """Enqueue the task registered as task_name (named, not imported: the modules a task
     calls can enqueue it without an import cycle); never raise. False (and a log line with
     ids only) when it failed."""
     try:
-        app.tasks[task_name].apply_async(args=args)
+        _registered(task_name).apply_async(args=args)
     except Exception as exc:  # noqa: BLE001 - any failure here must not break the caller
         logger.warning(
             "enqueue %s%s failed (%s); the sweeper will pick it up",

@@ -52,3 +52,31 @@ def test_offers_enqueue_without_importing_the_tasks():
     assert "requests.enqueue" in offers
     enqueue = _imported(ast.parse((ROOT / "requests" / "enqueue.py").read_text()))
     assert not {"requests.tasks", "requests.offers"} & enqueue
+
+
+def test_a_fresh_process_enqueues_tasks_whose_module_nobody_imported():
+    """Enqueueing by name must find tasks even where no module imported requests.tasks."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django; django.setup(); import sys;"
+        "from requests import enqueue;"
+        "assert 'requests.tasks' not in sys.modules;"
+        "print(enqueue._registered(enqueue.MATCH_HELP_REQUEST).name,"
+        " enqueue._registered('intake.send_resident_sms').name)"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "covidarnost.settings",
+        "DEBUG": "1",
+        "REDIS_URL": "",
+        "DATABASE_URL": "sqlite:///:memory:",
+        "CELERY_TASK_ALWAYS_EAGER": "1",
+    }
+    result = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["requests.match_help_request", "intake.send_resident_sms"]
