@@ -14,13 +14,21 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from intake.models import ResidentNotice
-from neighbors.models import Block, Neighbor
-from requests.models import IN_HAND, HelpRequest, Offer, Status
+from neighbors.models import Block, Group, Neighbor
+from requests.models import (
+    CONSULTATION_SKILLS,
+    IN_HAND,
+    HelpRequest,
+    Offer,
+    RequestKind,
+    Skill,
+    Status,
+)
 from users.models import Role
 from volunteers.models import Volunteer
 
@@ -36,6 +44,8 @@ GROUP_PATHS: dict[str, str] = {
     "requests.offer": "help_request__block__group",
     "notifications.notificationlog": "help_request__block__group",
     "intake.residentnotice": "help_request__block__group",
+    # Built-in kinds (no group) are the coordinators' business.
+    "requests.requestkind": "group",
 }
 
 
@@ -185,6 +195,89 @@ def can_check_in(user, neighbor) -> bool:
     return volunteer is not None and volunteer.blocks.filter(pk=neighbor.block_id).exists()
 
 
+# Consultations: who gives each. A kind needing one of these skills is seen, offered and
+# claimed only by volunteers who have it, and its notes stay between the consultant holding
+# it and the organizers (operators enter it but do not read it back).
+CONSULTANT_FILTERS: dict[str, Q] = {
+    Skill.LEGAL: Q(does_legal_consultation=True),
+    Skill.PSYCHOLOGICAL: Q(does_psychological_consultation=True),
+    Skill.ANY_CONSULTATION: Q(does_legal_consultation=True)
+    | Q(does_psychological_consultation=True),
+}
+
+
+def consultant_filter(skill: str) -> Q | None:
+    """Volunteers who may see and take a request needing this skill; None: any volunteer."""
+    return CONSULTANT_FILTERS.get(skill)
+
+
+def volunteer_may_take(volunteer: Volunteer, skill: str) -> bool:
+    """Whether a volunteer has what a kind needing `skill` requires to see and claim it."""
+    legal = volunteer.does_legal_consultation
+    psychological = volunteer.does_psychological_consultation
+    if skill == Skill.LEGAL:
+        return legal
+    if skill == Skill.PSYCHOLOGICAL:
+        return psychological
+    if skill == Skill.ANY_CONSULTATION:
+        return legal or psychological
+    return True
+
+
+def _kind_skills(group_id) -> dict[str, str]:
+    """{slug: needed skill} of the built-in kinds and the group's own (one query)."""
+    rows = RequestKind.objects.filter(Q(group__isnull=True) | Q(group_id=group_id))
+    return dict(rows.values_list("slug", "skill"))
+
+
+def kinds_hidden_from(volunteer: Volunteer, kinds=None) -> list[str]:
+    """Slugs of the group's consultation kinds this volunteer may not see or take.
+
+    kinds: the group's RequestKind rows (offered or not), when the caller has them already.
+    """
+    if kinds is None:
+        skills = _kind_skills(volunteer.group_id)
+    else:
+        skills = {kind.slug: kind.skill for kind in kinds}
+    return sorted(
+        slug for slug, skill in skills.items() if not volunteer_may_take(volunteer, skill)
+    )
+
+
+def confidential_kinds(group_id) -> frozenset[str]:
+    """Slugs of the kinds whose notes only the consultant and organizers read."""
+    return frozenset(
+        slug for slug, skill in _kind_skills(group_id).items() if skill in CONSULTATION_SKILLS
+    )
+
+
+def can_see_request_notes(user, help_request: HelpRequest, confidential=None) -> bool:
+    """Whether a consultation's notes (its free text, its events' notes) may be shown.
+
+    Only organizers of the group (and superusers) and the consultant holding it (while they
+    see the personal details); operators enter it but do not read it back, network
+    coordinators see no resident's data. Any other
+    kind: True, the rules on seeing the request itself apply.
+    confidential: confidential_kinds() of the group, when the caller checks many requests.
+    """
+    if confidential is None:
+        confidential = confidential_kinds(help_request.block.group_id)
+    if help_request.kind not in confidential:
+        return True
+    if is_superuser(user) or is_organizer(user):
+        return can_see(user, help_request)
+    return active_volunteer(user) is not None and can_see_personal_details(user, help_request)
+
+
+def can_change_request_kind(user, kind: RequestKind) -> bool:
+    """Built-in kinds: superusers; a group's own: its organizers and network coordinators."""
+    if kind.group_id is None:
+        return is_superuser(user)
+    if is_organizer(user):
+        return user.group_id == kind.group_id
+    return is_coordinator(user) and scope(Group.objects.filter(pk=kind.group_id), user).exists()
+
+
 def get_request_for_staff(user, pk) -> HelpRequest:
     """A help request for an organizer or operator of its group, or 404."""
     if not is_staff_of_group(user):
@@ -205,6 +298,9 @@ def get_task_for_volunteer(user, pk) -> HelpRequest:
     queryset = scope(HelpRequest.objects.select_related("block", "neighbor"), user)
     help_request = _get_or_404(queryset, pk)
     if help_request.volunteer_id not in (None, volunteer.pk):
+        raise Http404
+    if help_request.volunteer_id is None and help_request.kind in kinds_hidden_from(volunteer):
+        # A consultation for those who give it: to anyone else it does not exist.
         raise Http404
     return help_request
 
@@ -275,6 +371,7 @@ ADMIN_RIGHTS: dict[str, dict[str, frozenset[str]]] = {
         "requests.requestevent": frozenset({"view"}),
         "requests.offer": frozenset({"view"}),
         "notifications.notificationlog": frozenset({"view"}),
+        "requests.requestkind": frozenset({"view", "add", "change"}),
     },
     Role.OPERATOR: {
         "neighbors.block": frozenset({"view"}),

@@ -211,7 +211,7 @@ def _volunteers(rng: random.Random, blocks: list[BlockPlan]) -> list[VolunteerPl
                 has_car=n in (3, 7, 12, 22),
                 does_pharmacy=n not in (6, 14),
                 does_legal_consultation=n in (5, 23),
-                does_psychological_consultation=n in (9,),
+                does_psychological_consultation=n in (9, 24),
                 languages={4: "ru, en", 11: "ru, en", 16: "ru, uz", 21: "ru, en"}.get(n, "ru"),
                 notification_channel="console" if n % 4 == 0 else "email",
             )
@@ -261,6 +261,17 @@ def _neighbors(rng: random.Random, blocks: list[BlockPlan]) -> list[NeighborPlan
     return neighbors
 
 
+# Kinds only volunteers with the skill may take: the flag each needs.
+CONSULTATIONS = {
+    "legal": "does_legal_consultation",
+    "psychological": "does_psychological_consultation",
+}
+
+
+def _gives(volunteer: VolunteerPlan, kind: str) -> bool:
+    return kind not in CONSULTATIONS or getattr(volunteer, CONSULTATIONS[kind])
+
+
 def _pick_errand(rng: random.Random) -> tuple[str, str, Decimal | None]:
     kinds = list(data.KIND_WEIGHTS)
     kind = rng.choices(kinds, weights=[data.KIND_WEIGHTS[k] for k in kinds])[0]
@@ -306,12 +317,16 @@ def _requests(
         queue = [(status, holder, True) for status, holder in featured]
         queue += [(status, None, False) for status in statuses]
 
-        def holder_for(block_code: str, forced: str | None = None, can_claim=can_claim) -> str:
+        def holder_for(
+            block_code: str, forced: str | None = None, kind: str = "", can_claim=can_claim
+        ) -> str:
             if forced:
                 in_hand.setdefault(forced, 0)
                 return forced
+            # A consultation goes to one who gives it (volunteers 5, 9, 23, 24).
+            able = [v for v in can_claim if _gives(v, kind)]
             # Prefer a volunteer of the block, then anyone of the group with room left.
-            free = [v for v in can_claim if in_hand.get(v.username, 0) < v.max_open_tasks]
+            free = [v for v in able if in_hand.get(v.username, 0) < v.max_open_tasks]
             own = [v for v in free if block_code in v.blocks]
             return rng.choice(own or free).username
 
@@ -320,6 +335,9 @@ def _requests(
             neighbor_index = rng.choice(featured_neighbors if is_featured else group_neighbors)
             block_code = neighbors[neighbor_index].block_code
             kind, details, budget = _pick_errand(rng)
+            while forced and kind in CONSULTATIONS:
+                # The featured tasks are volunteer1's, who gives no consultation.
+                kind, details, budget = _pick_errand(rng)
             source = rng.choice(["paper_form", "paper_form", "phone", "phone", "volunteer"])
             creator = rng.choice(staff) if source != "volunteer" else rng.choice(can_claim).username
             plan = RequestPlan(
@@ -346,7 +364,7 @@ def _requests(
                 rng,
                 plan,
                 status,
-                lambda code, forced=forced: holder_for(code, forced),
+                lambda code, forced=forced, kind=kind: holder_for(code, forced, kind),
                 block_code,
                 organizer,
                 staff,
@@ -392,7 +410,7 @@ def _history(rng, plan, status, holder_for, block_code, organizer, staff, in_han
         plan.age_minutes = rng.randint(30, 10 * 60)
         in_hand[holder] = in_hand.get(holder, 0) + 1
         return
-    if status == "bought" or plan.kind != "consultation":
+    if status == "bought" or plan.kind not in CONSULTATIONS:
         steps.append(Step("mark_bought", holder, gap_minutes=rng.randint(20, 120)))
     if status == "bought":
         plan.age_minutes = rng.randint(2 * 60, 12 * 60)

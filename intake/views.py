@@ -148,6 +148,8 @@ def request_page(request, pk):
             "nav": "intake",
             "help_request": help_request,
             "needs": need_labels(help_request.needs),
+            # A consultation's notes are for the consultant and organizers, not operators.
+            "show_notes": permissions.can_see_request_notes(request.user, help_request),
             "saved": request.GET.get("saved") == "1",
             "events": _events(help_request),
             "notices": help_request.resident_notices.select_related("event", "told_by").order_by(

@@ -14,15 +14,22 @@ from covidarnost.admin_scoping import (
     ScopedModelAdmin,
     apply_to_each,
 )
+from requests.kinds import kind_choices
 from requests.models import (
     HelpRequest,
     Offer,
     PaidBy,
     RequestEvent,
+    RequestKind,
     Status,
 )
 from requests.selectors import is_overdue, overdue_requests, with_opened_at
-from requests.services import help_request_cancel, help_request_create, help_request_mark_reimbursed
+from requests.services import (
+    help_request_cancel,
+    help_request_create,
+    help_request_mark_reimbursed,
+    request_kind_save,
+)
 from requests.transitions import Action
 
 # Fields an organizer or operator may still correct after the request was entered.
@@ -73,6 +80,19 @@ class ReimbursementFilter(admin.SimpleListFilter):
         return queryset
 
 
+class KindFilter(admin.SimpleListFilter):
+    """The kinds the user's group offers, by name (the column stores slugs)."""
+
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return kind_choices(request.user.group_id)
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 class HelpRequestAddForm(forms.ModelForm):
     """Entering a request from a phone call or a paper form; saved by help_request_create."""
 
@@ -114,6 +134,10 @@ class RequestEventInline(ReadOnlyScopedInline):
         return super().get_queryset(request).select_related("actor")
 
 
+class RequestEventWithoutNotesInline(RequestEventInline):
+    fields = ("created_at", "action_label", "from_status", "to_status", "actor")
+
+
 class OfferInline(ReadOnlyScopedInline):
     model = Offer
     fields = ("rank", "volunteer", "score", "reason", "status", "created_at", "expires_at")
@@ -127,7 +151,7 @@ class OfferInline(ReadOnlyScopedInline):
 class HelpRequestAdmin(ScopedModelAdmin):
     list_display = (
         "short_id",
-        "kind",
+        "kind_name",
         "status",
         "urgency",
         "block_code",
@@ -141,7 +165,7 @@ class HelpRequestAdmin(ScopedModelAdmin):
     list_select_related = ("block__group", "neighbor__block", "volunteer__user")
     list_filter = (
         "status",
-        "kind",
+        KindFilter,
         "urgency",
         "block",
         "source",
@@ -166,7 +190,7 @@ class HelpRequestAdmin(ScopedModelAdmin):
             {
                 "fields": (
                     "status",
-                    "kind",
+                    "kind_name",
                     "urgency",
                     "details",
                     "due_at",
@@ -191,10 +215,31 @@ class HelpRequestAdmin(ScopedModelAdmin):
         # opened_at lets the "overdue" column decide without a query per row.
         return with_opened_at(super().get_queryset(request))
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "kind":
+            # The kinds the user's group offers (the service checks the block's group).
+            return forms.ChoiceField(
+                label=db_field.verbose_name, choices=kind_choices(request.user.group_id)
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return [(None, {"fields": ADD_FIELDS})]
-        return self.change_fieldsets
+        if permissions.can_see_request_notes(request.user, obj):
+            return self.change_fieldsets
+        # A consultation's notes are for the consultant and organizers, not operators.
+        return [
+            (title, {**options, "fields": [f for f in options["fields"] if f != "details"]})
+            for title, options in self.change_fieldsets
+        ]
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if permissions.can_manage_group(request.user):
+            return fields
+        # Searching the free text would reveal consultations' notes to operators.
+        return tuple(name for name in fields if name != "details")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -213,7 +258,11 @@ class HelpRequestAdmin(ScopedModelAdmin):
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_inlines(self, request, obj):
-        return self.inlines if obj is not None else []
+        if obj is None:
+            return []
+        if not permissions.can_see_request_notes(request.user, obj):
+            return [RequestEventWithoutNotesInline, OfferInline]
+        return self.inlines
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -245,6 +294,10 @@ class HelpRequestAdmin(ScopedModelAdmin):
     @admin.display(description=_("number"), ordering="created_at")
     def short_id(self, help_request):
         return help_request.short_id
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_name(self, help_request):
+        return help_request.get_kind_display()
 
     @admin.display(description=_("block"), ordering="block__code")
     def block_code(self, help_request):
@@ -296,3 +349,24 @@ class OfferAdmin(ReadOnlyScopedAdmin):
     list_select_related = ("help_request__block", "volunteer__user")
     list_filter = ("status",)
     search_fields = ("=help_request__id", "volunteer__user__username")
+
+
+@admin.register(RequestKind)
+class RequestKindAdmin(ScopedModelAdmin):
+    """Organizers add and change their group's own kinds; built-ins are the coordinators'."""
+
+    group_field = "group"
+    list_display = ("name", "slug", "group", "skill", "home_visit", "is_active", "position")
+    list_select_related = ("group",)
+    list_filter = ("is_active", "skill")
+    search_fields = ("name", "slug")
+    fields = ("group", "slug", "name", "skill", "home_visit", "is_active", "position")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Requests store the slug: it never changes once saved.
+        return ("slug",) if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        if not permissions.is_coordinator(request.user):
+            obj.group_id = request.user.group_id
+        request_kind_save(kind=obj, actor=request.user)

@@ -10,9 +10,14 @@ class RequestsConfig(AppConfig):
     verbose_name = _("Help requests")
 
     def ready(self) -> None:
-        from requests import receivers
+        from django.db.models.signals import post_migrate
+
+        from requests import kinds, receivers
         from requests.signals import help_request_changed
 
         help_request_changed.connect(
             receivers.on_help_request_changed, dispatch_uid="requests.receivers.matching"
+        )
+        post_migrate.connect(
+            kinds.restore_built_in_kinds, sender=self, dispatch_uid="requests.built_in_kinds"
         )

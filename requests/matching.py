@@ -32,7 +32,6 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
 )
@@ -41,7 +40,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from covidarnost.geo import METRES_PER_DEGREE, haversine_m
-from requests.models import IN_HAND, HelpRequest, Kind, Offer, Status
+from covidarnost.permissions import consultant_filter
+from requests.models import IN_HAND, HelpRequest, Offer, RequestKind, Skill, Status
 from users.models import Role
 from volunteers.models import Volunteer, VolunteerStatus
 
@@ -117,14 +117,16 @@ class Candidate:
         return " · ".join(str(part) for part in parts)[:200]
 
 
-def needs_skill_filter(kind: str) -> Q | None:
-    """Consultations need a volunteer who gives them; other kinds only score by skill."""
-    if kind == Kind.CONSULTATION:
-        return Q(does_legal_consultation=True) | Q(does_psychological_consultation=True)
-    return None
+def needed_skill(help_request: HelpRequest) -> str:
+    """The skill the request's kind needs (Skill.NONE for a kind no longer known).
+
+    From the per-process kind cache, so a match stays one statement. For a minute after a
+    kind's skill changes, offers may follow the old skill; the claim checks the table.
+    """
+    return RequestKind.objects.cached_skill(help_request.kind, help_request.block.group_id)
 
 
-def eligible_volunteers(help_request: HelpRequest) -> QuerySet[Volunteer]:
+def eligible_volunteers(help_request: HelpRequest, skill: str | None = None) -> QuerySet[Volunteer]:
     """Volunteers who may get an offer for this request now (unordered)."""
     open_tasks = (
         HelpRequest.objects.filter(volunteer_id=OuterRef("pk"), status__in=IN_HAND)
@@ -148,9 +150,10 @@ def eligible_volunteers(help_request: HelpRequest) -> QuerySet[Volunteer]:
         .filter(open_tasks__lt=F("max_open_tasks"))
         .order_by()
     )
-    skill = needs_skill_filter(help_request.kind)
-    if skill is not None:
-        queryset = queryset.filter(skill)
+    # Consultations go only to those who give them; other skills only score.
+    consultants = consultant_filter(needed_skill(help_request) if skill is None else skill)
+    if consultants is not None:
+        queryset = queryset.filter(consultants)
     return queryset
 
 
@@ -242,17 +245,20 @@ def nearest(queryset, **kwargs) -> list[tuple[float, dict]]:
     return nearest_bounding_box(queryset, **kwargs)
 
 
-def _skills_for(kind: str, row: dict) -> list[str]:
+def _skills_for(skill: str, row: dict) -> list[str]:
+    """The volunteer's skills that the request's kind needs, named for the offer's reason."""
     skills = []
-    if kind in (Kind.MEDICINE, Kind.PRESCRIPTION) and row["does_pharmacy"]:
+    if skill == Skill.PHARMACY and row["does_pharmacy"]:
         skills.append(_("pharmacy"))
-    if kind in (Kind.GROCERIES, Kind.ERRAND) and row["has_car"]:
+    if skill == Skill.CAR and row["has_car"]:
         skills.append(_("has a car"))
-    if kind == Kind.CONSULTATION:
-        if row["does_legal_consultation"]:
-            skills.append(_("legal"))
-        if row["does_psychological_consultation"]:
-            skills.append(_("psychological"))
+    if skill in (Skill.LEGAL, Skill.ANY_CONSULTATION) and row["does_legal_consultation"]:
+        skills.append(_("legal"))
+    if (
+        skill in (Skill.PSYCHOLOGICAL, Skill.ANY_CONSULTATION)
+        and row["does_psychological_consultation"]
+    ):
+        skills.append(_("psychological"))
     return skills
 
 
@@ -298,6 +304,8 @@ _PG_ELIGIBLE = f"""
         WHERE o.help_request_id = %(request)s AND o.volunteer_id = v.id
     )"""  # noqa: S608 - constants only
 _PG_SKILL = """
+    AND (NOT %(legal)s OR v.does_legal_consultation)
+    AND (NOT %(psychological)s OR v.does_psychological_consultation)
     AND (NOT %(consultation)s OR v.does_legal_consultation OR v.does_psychological_consultation)"""
 _PG_COLUMNS = """
     v.id, v.user_id, v.base_latitude, v.base_longitude, v.radius_km, t.open_tasks,
@@ -343,6 +351,8 @@ _PG_PARAMS = (
     "lon",
     "radius_m",
     "lower_bound",
+    "legal",
+    "psychological",
     "consultation",
 )
 # Planning the statement takes longer than running it (≈1.7 ms against ≈1.4 ms on the
@@ -402,7 +412,7 @@ def _execute_candidates(cursor, params: dict, *, fetch: int) -> list[tuple]:
     raise AssertionError("unreachable")
 
 
-def _collect_postgres(help_request: HelpRequest, *, radius_m: float, limit: int):
+def _collect_postgres(help_request: HelpRequest, *, skill: str, radius_m: float, limit: int):
     """(rows, distances) as `_collect_orm` returns them, from one statement."""
     block = help_request.block
     params = {
@@ -414,7 +424,9 @@ def _collect_postgres(help_request: HelpRequest, *, radius_m: float, limit: int)
         "lon": block.longitude,
         "radius_m": radius_m,
         "lower_bound": METRES_PER_DEGREE * _lower_bound_factor(block.latitude, radius_m),
-        "consultation": help_request.kind == Kind.CONSULTATION,
+        "legal": skill == Skill.LEGAL,
+        "psychological": skill == Skill.PSYCHOLOGICAL,
+        "consultation": skill == Skill.ANY_CONSULTATION,
     }
     fetch = _first_fetch(limit)
     rows: dict = {}
@@ -454,10 +466,10 @@ def _collect_postgres(help_request: HelpRequest, *, radius_m: float, limit: int)
     return rows, distances
 
 
-def _collect_orm(help_request: HelpRequest, *, radius_m: float, limit: int, finder):
+def _collect_orm(help_request: HelpRequest, *, skill: str, radius_m: float, limit: int, finder):
     """(rows, distances): {pk: (row, same_block, helped_before)} and {pk: metres} of nearest."""
     block = help_request.block
-    base = eligible_volunteers(help_request)
+    base = eligible_volunteers(help_request, skill)
     rows: dict = {}
     for row in base.filter(blocks=block).values(*FIELDS):
         rows[row["pk"]] = (row, True, False)
@@ -495,11 +507,14 @@ def rank_candidates(
     radius_m = float(group.match_radius_km or config["DEFAULT_RADIUS_KM"]) * 1000
     neighbour_language = (getattr(help_request.neighbor, "language", "") or "").strip()
 
+    skill = needed_skill(help_request)
     if finder is None and connection.vendor == "postgresql":
-        rows, distances = _collect_postgres(help_request, radius_m=radius_m, limit=limit)
+        rows, distances = _collect_postgres(
+            help_request, skill=skill, radius_m=radius_m, limit=limit
+        )
     else:
         rows, distances = _collect_orm(
-            help_request, radius_m=radius_m, limit=limit, finder=finder or nearest
+            help_request, skill=skill, radius_m=radius_m, limit=limit, finder=finder or nearest
         )
 
     candidates = []
@@ -520,7 +535,7 @@ def rank_candidates(
             max_open_tasks=row["max_open_tasks"],
             same_block=same_block,
             helped_before=helped_before,
-            skills=_skills_for(help_request.kind, row),
+            skills=_skills_for(skill, row),
             language=language,
         )
         candidate.score = _score(candidate)

@@ -1,16 +1,20 @@
 """Help requests, their append-only history, and offers made to volunteers."""
 
+import time
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 DETAILS_MAX_LENGTH = 5000
 # Reasons (release, could not deliver, cancel) and delivery notes, wherever they are typed:
 # the volunteer forms and the API serializers read this, and RequestEvent.note stores them.
 NOTE_MAX_LENGTH = 2000
+KIND_SLUG_MAX_LENGTH = 16
 
 
 class Status(models.TextChoices):
@@ -26,12 +30,41 @@ IN_HAND = frozenset({Status.CLAIMED, Status.BOUGHT})
 
 
 class Kind(models.TextChoices):
+    """Slugs of the built-in kinds. The kinds themselves are RequestKind rows (a data
+    migration made these); the labels here keep the built-in names in the catalogs.
+    """
+
     GROCERIES = "groceries", _("Groceries")
     MEDICINE = "medicine", _("Medicine")
     PRESCRIPTION = "prescription", _("Pharmacy with prescription")
     ERRAND = "errand", _("Household errand")
+    LEGAL_CONSULTATION = "legal", _("Legal consultation")
+    PSYCHOLOGICAL_CONSULTATION = "psychological", _("Psychological consultation")
+    # Before legal and psychological consultations were split: kept for the requests made
+    # then, no longer offered for new ones.
     CONSULTATION = "consultation", _("Consultation callback")
     OTHER = "other", _("Other")
+
+
+class Skill(models.TextChoices):
+    """What a kind of request asks of the volunteer.
+
+    Consultation skills are required: only volunteers who give that consultation see, get
+    offered or claim such a request, and its notes stay between them and the organizers.
+    Pharmacy and car only rank volunteers who have them first.
+    """
+
+    NONE = "none", _("None")
+    PHARMACY = "pharmacy", _("Pharmacy runs")
+    CAR = "car", _("A car")
+    LEGAL = "legal", _("Legal consultations")
+    PSYCHOLOGICAL = "psychological", _("Psychological consultations")
+    # The old joint kind: either consultation skill will do.
+    ANY_CONSULTATION = "consultation", _("Legal or psychological consultations")
+
+
+# Skills that restrict who sees a request and make its notes confidential.
+CONSULTATION_SKILLS = frozenset({Skill.LEGAL, Skill.PSYCHOLOGICAL, Skill.ANY_CONSULTATION})
 
 
 class Payment(models.TextChoices):
@@ -59,6 +92,147 @@ class PaidBy(models.TextChoices):
     VOLUNTEER = "volunteer", _("Volunteer paid, to be reimbursed")
 
 
+class RequestKindManager(models.Manager):
+    """Kind names (and skills, for matching) from a small per-process cache of the table.
+
+    Pages show the kind of many requests at once; the cache keeps that at one query per
+    process and LABEL_CACHE_SECONDS instead of one per request. Saving a kind clears it here;
+    other processes see a changed kind within LABEL_CACHE_SECONDS, a new one at once (a slug
+    not in the cache reloads it). Permission decisions read the table, never this cache.
+    """
+
+    LABEL_CACHE_SECONDS = 60
+    _rows: dict[tuple[int | None, str], tuple[str, str]] | None = None
+    _loaded_at = 0.0
+
+    def clear_label_cache(self) -> None:
+        type(self)._rows = None
+
+    def _load(self) -> dict[tuple[int | None, str], tuple[str, str]]:
+        rows = {
+            (group_id, slug): (name, skill)
+            for group_id, slug, name, skill in self.values_list("group_id", "slug", "name", "skill")
+        }
+        type(self)._rows, type(self)._loaded_at = rows, time.monotonic()
+        return rows
+
+    def _fresh(self) -> dict[tuple[int | None, str], tuple[str, str]]:
+        rows = self._rows
+        if rows is None or time.monotonic() - self._loaded_at > self.LABEL_CACHE_SECONDS:
+            rows = self._load()
+        return rows
+
+    def _cached(self, slug: str, group_id: int | None) -> tuple[int | None, str, str] | None:
+        """(group id or None for a built-in, name, skill) of a kind, or None."""
+        rows = self._fresh()
+        for attempt in range(2):
+            # A group's own kind never takes a built-in's slug (clean()).
+            for key in ((None, slug), (group_id, slug)):
+                if key in rows:
+                    return (key[0], *rows[key])
+            if attempt == 0:
+                rows = self._load()
+        return None
+
+    def is_built_in(self, slug: str) -> bool:
+        return (None, slug) in self._fresh()
+
+    def label(self, slug: str, group_id: int | None) -> str:
+        """The name of a kind as people of the group see it; built-ins translated."""
+        found = self._cached(slug, group_id)
+        if found is None:
+            return slug
+        owner, name, _skill = found
+        return gettext(name) if owner is None else name
+
+    def cached_skill(self, slug: str, group_id: int | None) -> str:
+        """The skill a kind needs, for ranking offers (the claim re-checks the table)."""
+        found = self._cached(slug, group_id)
+        return found[2] if found is not None else Skill.NONE
+
+
+class RequestKind(models.Model):
+    """A kind of request: built-in (no group, offered to every group) or a group's own."""
+
+    group = models.ForeignKey(
+        "neighbors.Group",
+        verbose_name=_("group"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="request_kinds",
+        help_text=_("Empty: a built-in kind, offered to every group."),
+    )
+    slug = models.SlugField(
+        _("short name"),
+        max_length=KIND_SLUG_MAX_LENGTH,
+        help_text=_("Latin letters, digits and dashes; stored on each request, never changed."),
+    )
+    # Built-ins keep the English source name and are translated when shown; a group's own
+    # kinds are shown as typed.
+    name = models.CharField(_("name"), max_length=80)
+    skill = models.CharField(
+        _("needed skill"), max_length=16, choices=Skill.choices, default=Skill.NONE
+    )
+    home_visit = models.BooleanField(
+        _("needs a home visit"),
+        default=True,
+        help_text=_("Off for help given by phone, such as a consultation."),
+    )
+    is_active = models.BooleanField(
+        _("offered"),
+        default=True,
+        help_text=_("Off: no new requests of this kind; the old ones keep it."),
+    )
+    position = models.PositiveSmallIntegerField(_("position in lists"), default=100)
+
+    objects = RequestKindManager()
+
+    class Meta:
+        verbose_name = _("kind of request")
+        verbose_name_plural = _("kinds of request")
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=models.Q(group__isnull=True),
+                name="request_kind_builtin_slug_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["group", "slug"],
+                condition=models.Q(group__isnull=False),
+                name="request_kind_group_slug_unique",
+                violation_error_message=_("Your group already has a kind with this short name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        RequestKind.objects.clear_label_cache()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        RequestKind.objects.clear_label_cache()
+        return result
+
+    @property
+    def label(self) -> str:
+        return gettext(self.name) if self.group_id is None else self.name
+
+    @property
+    def is_consultation(self) -> bool:
+        return self.skill in CONSULTATION_SKILLS
+
+    def clean(self) -> None:
+        if self.group_id is not None and (
+            RequestKind.objects.filter(group__isnull=True, slug=self.slug).exists()
+        ):
+            raise ValidationError({"slug": _("A built-in kind already has this short name.")})
+
+
 class HelpRequest(models.Model):
     """One errand for one neighbor. Status changes only through requests.services."""
 
@@ -75,7 +249,9 @@ class HelpRequest(models.Model):
         on_delete=models.PROTECT,
         related_name="help_requests",
     )
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # The slug of a RequestKind offered to the block's group (checked by the create service,
+    # not by choices: a group's own kinds are data).
+    kind = models.CharField(_("kind"), max_length=KIND_SLUG_MAX_LENGTH)
     details = models.TextField(
         _("what is needed"),
         validators=[MaxLengthValidator(DETAILS_MAX_LENGTH)],
@@ -200,6 +376,14 @@ class HelpRequest(models.Model):
     @property
     def short_id(self) -> str:
         return str(self.id)[:8]
+
+    def get_kind_display(self) -> str:
+        """The kind's name in the current language. A group's own kind reads the block's
+        group: lists of such requests load the block with them.
+        """
+        kinds = RequestKind.objects
+        group_id = None if kinds.is_built_in(self.kind) else self.block.group_id
+        return kinds.label(self.kind, group_id)
 
 
 class PaperForm(models.Model):

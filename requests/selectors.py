@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import (
@@ -19,8 +20,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from covidarnost import permissions
 from covidarnost.geo import distance_expression
 from neighbors.models import Group
+from requests.kinds import kinds_for_group
 from requests.models import IN_HAND, HelpRequest, RequestEvent, Status, Urgency
 from volunteers.models import Volunteer
 
@@ -36,14 +39,36 @@ def volunteer_base_point(volunteer: Volunteer) -> tuple[float, float] | None:
     return first
 
 
-def tasks_for_volunteer(*, volunteer: Volunteer, kind: str | None = None) -> QuerySet[HelpRequest]:
+class TaskKinds(NamedTuple):
+    choices: list[tuple[str, str]]  # what the volunteer may filter their list by
+    hidden: list[str]  # consultation kinds they may not see (for tasks_for_volunteer)
+    confidential: frozenset[str]  # kinds whose notes only the consultant holding it reads
+
+
+def task_kinds(*, volunteer: Volunteer) -> TaskKinds:
+    """The kinds of the volunteer's group as their task list needs them; one query."""
+    kinds = list(kinds_for_group(volunteer.group_id, active_only=False))
+    hidden = permissions.kinds_hidden_from(volunteer, kinds)
+    return TaskKinds(
+        choices=[(k.slug, k.label) for k in kinds if k.is_active and k.slug not in hidden],
+        hidden=hidden,
+        confidential=frozenset(k.slug for k in kinds if k.is_consultation),
+    )
+
+
+def tasks_for_volunteer(
+    *, volunteer: Volunteer, kind: str | None = None, hidden_kinds: list[str] | None = None
+) -> QuerySet[HelpRequest]:
     """The volunteer's task list: tasks I hold, then open tasks of my blocks, then the group's
     open tasks nearest first. Annotated with `bucket` and `distance_m` (None without a base).
 
-    Rules: only the volunteer's group; open tasks of others are listed without personal data
+    Rules: only the volunteer's group; consultations only for volunteers who give them
+    (permissions.kinds_hidden_from); open tasks of others are listed without personal data
     (callers must use permissions.can_see_personal_details before showing any).
     """
     my_block_ids = list(volunteer.blocks.values_list("pk", flat=True))
+    if hidden_kinds is None:
+        hidden_kinds = permissions.kinds_hidden_from(volunteer)
     queryset = (
         HelpRequest.objects.filter(block__group_id=volunteer.group_id)
         .filter(Q(status=Status.OPEN) | Q(status__in=IN_HAND, volunteer=volunteer))
@@ -57,6 +82,9 @@ def tasks_for_volunteer(*, volunteer: Volunteer, kind: str | None = None) -> Que
             )
         )
     )
+    if hidden_kinds:
+        # Only open ones: a task the volunteer holds stays on their list whatever its kind.
+        queryset = queryset.exclude(kind__in=hidden_kinds, status=Status.OPEN)
     if kind:
         queryset = queryset.filter(kind=kind)
     base = volunteer_base_point(volunteer)

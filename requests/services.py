@@ -28,7 +28,17 @@ from requests.exceptions import (
     TransitionNotAllowed,
     VolunteerCannotClaim,
 )
-from requests.models import IN_HAND, HelpRequest, PaidBy, Payment, RequestEvent, Source, Status
+from requests.kinds import kind_of, offered_kind
+from requests.models import (
+    IN_HAND,
+    HelpRequest,
+    PaidBy,
+    Payment,
+    RequestEvent,
+    RequestKind,
+    Source,
+    Status,
+)
 from requests.signals import help_request_changed
 from requests.transitions import TRANSITIONS, Action
 from volunteers.models import Volunteer
@@ -109,9 +119,10 @@ def help_request_create(
 ) -> tuple[HelpRequest, bool]:
     """Enter a request for a resident; returns (request, created).
 
-    Rules: the helper may create requests and sees the block; the neighbor lives in the
-    group of the block (an existing one, or a new one from neighbor_data); a repeated
-    idempotency key from the same helper returns the first request instead of a copy.
+    Rules: the helper may create requests and sees the block; the kind is one the block's
+    group offers now (requests.kinds); the neighbor lives in the group of the block (an
+    existing one, or a new one from neighbor_data); a repeated idempotency key from the same
+    helper returns the first request instead of a copy.
     """
     if not permissions.can_create_request(created_by):
         raise NotAllowed
@@ -123,6 +134,8 @@ def help_request_create(
         ).first()
         if existing is not None:
             return existing, False
+    if offered_kind(block.group_id, kind) is None:
+        raise ValidationError({"kind": _("Choose one of the kinds your group offers.")})
     if neighbor is None:
         if not neighbor_data:
             raise ValidationError({"neighbor": _("Say who the request is for.")})
@@ -176,6 +189,9 @@ def _check_can_claim(volunteer: Volunteer, help_request: HelpRequest) -> None:
         raise NotAllowed
     if volunteer.safety_protocol_accepted_at is None:
         raise SafetyProtocolNotAccepted
+    kind = kind_of(help_request)
+    if kind is not None and not permissions.volunteer_may_take(volunteer, kind.skill):
+        raise NotAllowed(_("Only volunteers who give this consultation can take it."))
     in_hand = volunteer.help_requests.filter(status__in=IN_HAND).count()
     if in_hand >= volunteer.max_open_tasks:
         raise VolunteerCannotClaim(
@@ -349,3 +365,23 @@ def help_request_mark_reimbursed(*, help_request: HelpRequest, actor) -> HelpReq
         raise TransitionNotAllowed(_("Nothing to reimburse for this request."))
     help_request.refresh_from_db()
     return help_request
+
+
+@transaction.atomic
+def request_kind_save(*, kind: RequestKind, actor) -> RequestKind:
+    """Add or change a kind of request.
+
+    Rules: organizers change their own group's kinds, network coordinators those of their
+    network's groups; built-ins (no group) only the site's administrators; a kind's slug is
+    never changed once saved (requests store it).
+    """
+    if not permissions.can_change_request_kind(actor, kind):
+        raise NotAllowed(_("You can change only your own group's kinds."))
+    if kind.pk is not None:
+        saved_slug = RequestKind.objects.filter(pk=kind.pk).values_list("slug", flat=True).first()
+        if saved_slug is not None and saved_slug != kind.slug:
+            raise ValidationError({"slug": _("The short name cannot change: requests use it.")})
+    kind.full_clean()
+    kind.save()
+    logger.info("request_kind %s saved by user %s", kind.pk, getattr(actor, "pk", None))
+    return kind

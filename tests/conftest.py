@@ -25,6 +25,18 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _cold_kind_names():
+    """Kind names are cached per process (requests.models.RequestKindManager): start each
+    test cold, so a kind made or rolled back by another test never shows.
+    """
+    from requests.models import RequestKind
+
+    RequestKind.objects.clear_label_cache()
+    yield
+    RequestKind.objects.clear_label_cache()
+
+
 @pytest.fixture
 def group(db):
     return factories.GroupFactory(name="Чёрная речка", slug="chrechka")

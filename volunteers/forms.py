@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from requests.models import NOTE_MAX_LENGTH, Kind, PaidBy
+from requests.models import NOTE_MAX_LENGTH, PaidBy
 from volunteers.models import NotificationChannel
 
 RECEIPT_MAX_BYTES = 5 * 1024 * 1024
@@ -20,11 +20,12 @@ CHECKBOX_TEMPLATE = (
 
 
 class KindFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Kind of task"),
-        choices=[("", _("All kinds")), *Kind.choices],
-        required=False,
-    )
+    kind = forms.ChoiceField(label=_("Kind of task"), required=False)
+
+    def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs):
+        """kinds: (slug, label) the volunteer may filter by (requests.selectors.task_kinds)."""
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All kinds")), *kinds]
 
 
 class MoneyField(forms.DecimalField):

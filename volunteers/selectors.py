@@ -17,6 +17,8 @@ LIST_FIELDS = (
     "due_at",
     "created_at",
     "block",
+    # The kind's name depends on the group (its own kinds).
+    "block__group",
     "block__code",
     "block__address",
 )

@@ -32,7 +32,7 @@ from requests.exceptions import (
     TransitionNotAllowed,
 )
 from requests.models import IN_HAND, Status
-from requests.selectors import tasks_for_volunteer, volunteer_base_point
+from requests.selectors import task_kinds, tasks_for_volunteer, volunteer_base_point
 from volunteers import forms
 from volunteers import services as volunteer_services
 from volunteers.selectors import LIST_FIELDS, delivered_tasks
@@ -67,9 +67,12 @@ def _not_a_volunteer(request):
 
 @volunteer_page
 def task_list(request, volunteer):
-    form = forms.KindFilterForm(request.GET or None)
+    kinds = task_kinds(volunteer=volunteer)
+    form = forms.KindFilterForm(request.GET or None, kinds=kinds.choices)
     kind = form.cleaned_data["kind"] if form.is_valid() else ""
-    tasks = tasks_for_volunteer(volunteer=volunteer, kind=kind or None).only(*LIST_FIELDS)
+    tasks = tasks_for_volunteer(
+        volunteer=volunteer, kind=kind or None, hidden_kinds=kinds.hidden
+    ).only(*LIST_FIELDS)
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -7,6 +7,7 @@ model instances: no ModelSerializer introspection on list endpoints.
 
 from __future__ import annotations
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -16,6 +17,7 @@ from rest_framework import serializers
 from neighbors.models import Neighbor
 from requests.models import (
     DETAILS_MAX_LENGTH,
+    KIND_SLUG_MAX_LENGTH,
     NOTE_MAX_LENGTH,
     Kind,
     PaidBy,
@@ -24,6 +26,17 @@ from requests.models import (
     Status,
     Urgency,
 )
+
+# Kinds are data: each group offers the built-ins and its own. The schema documents the
+# built-in slugs; which ones a group offers is checked against requests.kinds.
+KIND_HELP = format_lazy(
+    _("The slug of a kind the group offers: a built-in one ({slugs}) or one of the group's own."),
+    slugs=", ".join(slug for slug in Kind.values if slug != Kind.CONSULTATION),
+)
+
+
+def kind_field(**kwargs) -> serializers.CharField:
+    return serializers.CharField(max_length=KIND_SLUG_MAX_LENGTH, help_text=KIND_HELP, **kwargs)
 
 
 # --- Input --------------------------------------------------------------------------------
@@ -48,7 +61,7 @@ class NeighborInput(serializers.Serializer):
 
 class RequestInput(serializers.Serializer):
     block = serializers.UUIDField()
-    kind = serializers.ChoiceField(choices=Kind.choices)
+    kind = kind_field()
     details = serializers.CharField(max_length=DETAILS_MAX_LENGTH)
     source = serializers.ChoiceField(choices=Source.choices, required=False, default="")
     neighbor = NeighborInput(required=False, help_text=_("A new resident; or give neighbor_id."))
@@ -88,7 +101,13 @@ class DeliverInput(serializers.Serializer):
 
 
 class TaskListQuery(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+    kind = kind_field(required=False)
+
+    def validate_kind(self, value):
+        # context["kinds"]: the slugs the volunteer may filter by (requests.selectors).
+        if value not in self.context["kinds"]:
+            raise serializers.ValidationError(_("Choose one of the kinds your group offers."))
+        return value
 
 
 # --- Output -------------------------------------------------------------------------------
@@ -123,8 +142,11 @@ class TaskPublicOutput(serializers.Serializer):
 
     id = serializers.UUIDField()
     status = serializers.ChoiceField(choices=Status.choices)
-    kind = serializers.ChoiceField(choices=Kind.choices)
-    details = serializers.CharField()
+    kind = kind_field()
+    kind_name = serializers.CharField(source="get_kind_display")
+    details = serializers.CharField(
+        help_text=_("Empty for a consultation, unless the caller gives it or organizes.")
+    )
     urgency = serializers.ChoiceField(choices=Urgency.choices)
     payment = serializers.ChoiceField(choices=Payment.choices)
     budget = serializers.DecimalField(max_digits=9, decimal_places=2, allow_null=True)
@@ -148,8 +170,11 @@ class RequestCreatedOutput(serializers.Serializer):
     id = serializers.UUIDField()
     status = serializers.ChoiceField(choices=Status.choices)
     code_word = serializers.CharField()
-    kind = serializers.ChoiceField(choices=Kind.choices)
-    details = serializers.CharField()
+    kind = kind_field()
+    kind_name = serializers.CharField(source="get_kind_display")
+    details = serializers.CharField(
+        help_text=_("Empty for a consultation when read by an operator: its notes are private.")
+    )
     source = serializers.ChoiceField(choices=Source.choices)
     urgency = serializers.ChoiceField(choices=Urgency.choices)
     payment = serializers.ChoiceField(choices=Payment.choices)

@@ -34,7 +34,7 @@ from requests.api.serializers import (
     TaskOutput,
     TaskPublicOutput,
 )
-from requests.selectors import tasks_for_volunteer, volunteer_base_point
+from requests.selectors import task_kinds, tasks_for_volunteer, volunteer_base_point
 
 DETAIL = OpenApiResponse(
     response={"type": "object", "properties": {"detail": {"type": "string"}}},
@@ -134,7 +134,8 @@ class RequestDetailView(APIView):
     )
     def get(self, request, pk):
         help_request = permissions.get_request_for_staff(request.user, pk)
-        return Response(RequestDetailOutput(help_request).data)
+        data = RequestDetailOutput(help_request).data
+        return Response(_without_private_notes(data, help_request, request.user))
 
 
 # --- Tasks --------------------------------------------------------------------------------
@@ -155,13 +156,23 @@ class IsActiveVolunteer(BasePermission):
         return False
 
 
-def task_data(task, *, user, volunteer, distance_m=None) -> dict:
-    """The task as this volunteer may see it: personal details only while they hold it."""
+def _without_private_notes(data: dict, help_request, user, confidential=None) -> dict:
+    if not permissions.can_see_request_notes(user, help_request, confidential):
+        data["details"] = ""
+    return data
+
+
+def task_data(task, *, user, volunteer, distance_m=None, confidential=None) -> dict:
+    """The task as this volunteer may see it: personal details only while they hold it, and
+    a consultation's notes only for the consultant holding it.
+    """
     task.distance_m = getattr(task, "distance_m", distance_m)
     task.held_by_me = task.volunteer_id == volunteer.pk
     if permissions.can_see_personal_details(user, task):
-        return TaskOutput(task).data
-    return TaskPublicOutput(task).data
+        data = TaskOutput(task).data
+    else:
+        data = TaskPublicOutput(task).data
+    return _without_private_notes(data, task, user, confidential)
 
 
 def _distance_m(volunteer, task) -> float | None:
@@ -201,14 +212,20 @@ class TaskListView(TaskViewMixin, GenericAPIView):
         tags=["tasks"],
     )
     def get(self, request):
-        query = TaskListQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
         volunteer = self.volunteer
+        kinds = task_kinds(volunteer=volunteer)
+        query = TaskListQuery(
+            data=request.query_params, context={"kinds": {slug for slug, _label in kinds.choices}}
+        )
+        query.is_valid(raise_exception=True)
         tasks = tasks_for_volunteer(
-            volunteer=volunteer, kind=query.validated_data.get("kind")
+            volunteer=volunteer, kind=query.validated_data.get("kind"), hidden_kinds=kinds.hidden
         ).select_related("neighbor")
         page = self.paginate_queryset(tasks)
-        data = [task_data(task, user=request.user, volunteer=volunteer) for task in page]
+        data = [
+            task_data(task, user=request.user, volunteer=volunteer, confidential=kinds.confidential)
+            for task in page
+        ]
         return self.get_paginated_response(data)
 
 
