@@ -1,4 +1,5 @@
-# Image for docker-compose.yml: the web app (gunicorn), the Celery worker and beat.
+# Image for docker-compose.yml: the web app (gunicorn, configured by gunicorn.conf.py), the
+# Celery worker and beat.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -30,5 +31,4 @@ RUN useradd --system --uid 1000 --home-dir /app app \
 USER app
 
 EXPOSE 8000
-CMD ["gunicorn", "covidarnost.wsgi", "--bind=0.0.0.0:8000", "--access-logfile=-", \
-     "--access-logformat=%(t)s \"%(r)s\" %(s)s %(b)s %(L)ss"]
+CMD ["gunicorn", "covidarnost.wsgi"]

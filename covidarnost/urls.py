@@ -4,10 +4,13 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from covidarnost.health import healthz
 from users.forms import AdminLoginForm
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/tasks/", permanent=False)),
+    # Liveness and dependencies for load balancers and compose healthchecks (public, no data).
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("users.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

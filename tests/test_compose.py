@@ -32,13 +32,34 @@ def test_every_long_running_service_has_a_healthcheck(compose, name):
     assert len(check["test"]) > 1
 
 
-def test_web_runs_gunicorn_with_an_access_log_without_client_ips(compose):
-    command = command_of(compose["services"]["web"])
-    assert command.startswith("gunicorn covidarnost.wsgi")
-    assert "--access-logformat=" in command
-    log_format = command.split("--access-logformat=", 1)[1]
-    for field in ("%(h)s", "{x-forwarded-for}i", "{x-real-ip}i", "%(a)s"):
-        assert field.lower() not in log_format.lower()
+def test_web_runs_gunicorn_configured_by_its_config_file(compose):
+    web = compose["services"]["web"]
+    assert command_of(web) == "gunicorn covidarnost.wsgi"
+    # Workers and threads come from the environment, through gunicorn.conf.py.
+    assert web["environment"]["WEB_CONCURRENCY"].startswith("${WEB_CONCURRENCY")
+    assert web["environment"]["GUNICORN_THREADS"].startswith("${GUNICORN_THREADS")
+    assert "/healthz" in " ".join(web["healthcheck"]["test"])
+
+
+def _gunicorn_config(monkeypatch, **env) -> dict:
+    for key in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_BIND", "PORT"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    namespace: dict = {}
+    exec((ROOT / "gunicorn.conf.py").read_text(), namespace)  # noqa: S102 - our own file
+    return namespace
+
+
+def test_gunicorn_workers_and_threads_come_from_the_environment(monkeypatch):
+    config = _gunicorn_config(monkeypatch, WEB_CONCURRENCY="5", GUNICORN_THREADS="4", PORT="9000")
+    assert (config["workers"], config["threads"], config["bind"]) == (5, 4, "0.0.0.0:9000")
+    default = _gunicorn_config(monkeypatch)
+    assert default["threads"] == 1
+    assert 1 <= default["workers"] <= 8
+    assert default["bind"] == "0.0.0.0:8000"
+    # The access log is JSON without client addresses (tests/test_log_format.py).
+    assert default["logger_class"] == "covidarnost.gunicorn_logging.JsonLogger"
 
 
 def test_web_waits_for_migrations_and_services(compose):

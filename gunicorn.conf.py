@@ -1,0 +1,28 @@
+"""gunicorn settings, read from the environment (gunicorn loads this file from the working
+directory by itself: `gunicorn covidarnost.wsgi` is the whole command).
+
+WEB_CONCURRENCY   worker processes (default 2 × CPUs + 1, at most 8)
+GUNICORN_THREADS  threads per worker (default 1: sync workers; >1 switches to gthread)
+GUNICORN_TIMEOUT  seconds before a stuck worker is restarted (default 30)
+PORT              port to listen on, all interfaces (default 8000); GUNICORN_BIND overrides
+FORWARDED_ALLOW_IPS  proxies trusted for X-Forwarded-Proto (default 127.0.0.1)
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * multiprocessing.cpu_count() + 1, 8))
+threads = int(os.environ.get("GUNICORN_THREADS") or 1)
+timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then, so a slow leak never grows for days.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS") or 2000)
+max_requests_jitter = max_requests // 10
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# JSON lines on stdout/stderr, without client addresses (covidarnost/gunicorn_logging.py).
+accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "1") != "0" else None
+errorlog = "-"
+logger_class = "covidarnost.gunicorn_logging.JsonLogger"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
