@@ -311,6 +311,10 @@ SPECTACULAR_SETTINGS = {
 
 # --- Domain settings ----------------------------------------------------------------------
 ADMIN_SITE_HEADER = _("Covidarnost: organizers")
+# Volunteers' task lists are cached until their group changes, at most this long (0: off).
+# Off without Redis: a per-process memory cache would not see other processes' changes.
+# See requests/list_cache.py.
+TASK_LIST_CACHE_SECONDS = env.int("TASK_LIST_CACHE_SECONDS", default=15 if REDIS_URL else 0)
 # Personal details of a delivered task stay visible to its volunteer this long.
 DELIVERED_DETAILS_VISIBLE_HOURS = env.int("DELIVERED_DETAILS_VISIBLE_HOURS", default=24)
 

@@ -21,3 +21,20 @@ class RequestsConfig(AppConfig):
         post_migrate.connect(
             kinds.restore_built_in_kinds, sender=self, dispatch_uid="requests.built_in_kinds"
         )
+        self._connect_list_cache()
+
+    @staticmethod
+    def _connect_list_cache() -> None:
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from neighbors.models import Block
+        from requests import list_cache_receivers as on
+        from requests.models import HelpRequest
+        from volunteers.models import Volunteer
+
+        for signal in (post_save, post_delete):
+            signal.connect(on.on_help_request_saved, sender=HelpRequest, dispatch_uid="tl-hr")
+            signal.connect(on.on_block_saved, sender=Block, dispatch_uid="tl-block")
+            signal.connect(on.on_volunteer_saved, sender=Volunteer, dispatch_uid="tl-vol")
+        m2m_changed.connect(
+        )

@@ -29,6 +29,7 @@ from requests.exceptions import (
     VolunteerCannotClaim,
 )
 from requests.kinds import kind_of, offered_kind
+from requests.list_cache import task_lists_changed
 from requests.models import (
     IN_HAND,
     HelpRequest,
@@ -85,6 +86,8 @@ def _apply(
         updated = HelpRequest.objects.filter(pk=current.pk, status=current.status).update(**values)
         if updated != 1:
             raise AlreadyTaken if action == Action.CLAIM else TransitionNotAllowed
+        # An UPDATE sends no post_save: tell the cached task lists here.
+        task_lists_changed(group_id=current.block.group_id)
         RequestEvent.objects.create(
             help_request=current,
             actor=actor,

@@ -1,5 +1,7 @@
 """Fixtures per role. Two groups: `group` (where the tests act) and `other_group` (outsiders)."""
 
+import contextlib
+
 import pytest
 from django.db import connection
 
@@ -18,6 +20,18 @@ def pytest_collection_modifyitems(config, items):
         # The marker, not item.keywords: a parametrize id "postgres" is a keyword too.
         if item.get_closest_marker("postgres"):
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached task lists (and other entries) never leak from one test into the next: ids are
+    reused after a rollback, so an old entry could match a new test's volunteer."""
+    from django.core.cache import cache
+
+    # A test may point the cache at a Redis that is down.
+    with contextlib.suppress(Exception):
+        cache.clear()
+    yield
 
 
 @pytest.fixture(autouse=True)

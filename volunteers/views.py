@@ -16,14 +16,18 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from covidarnost import permissions
 from covidarnost.geo import haversine_m
+from requests import list_cache
 from requests import services as request_services
 from requests.exceptions import (
     AlreadyTaken,
@@ -70,21 +74,46 @@ def task_list(request, volunteer):
     kinds = task_kinds(volunteer=volunteer)
     form = forms.KindFilterForm(request.GET or None, kinds=kinds.choices)
     kind = form.cleaned_data["kind"] if form.is_valid() else ""
-    tasks = tasks_for_volunteer(
-        volunteer=volunteer, kind=kind or None, hidden_kinds=kinds.hidden
-    ).only(*LIST_FIELDS)
-    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The same list for the same volunteer, kinds, filter, page and language until the group
+    # changes (requests.list_cache).
+    cacheable = not form.errors
+    parts = (
+        "page",
+        volunteer.pk,
+        volunteer.is_available,
+        volunteer.base_latitude,
+        volunteer.base_longitude,
+        get_language(),
+        list_cache.kinds_part(kinds),
+        kind,
+        request.GET.get("page", ""),
+    )
+    version, content = (
+        list_cache.lookup(group_id=volunteer.group_id, parts=parts) if cacheable else (None, None)
+    )
+    if content is None:
+        tasks = tasks_for_volunteer(
+            volunteer=volunteer, kind=kind or None, hidden_kinds=kinds.hidden
+        ).only(*LIST_FIELDS)
+        page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+        content = render_to_string(
+            "volunteers/_task_list_content.html",
+            {
+                "volunteer": volunteer,
+                "page": page,
+                "filter_form": form,
+                "kind": kind,
+                "page_query": urlencode({"kind": kind}) + "&" if kind else "",
+            },
+        )
+        if cacheable:
+            list_cache.store(
+                group_id=volunteer.group_id, parts=parts, version=version, value=content
+            )
     return render(
         request,
         "volunteers/task_list.html",
-        {
-            "volunteer": volunteer,
-            "nav": "tasks",
-            "page": page,
-            "filter_form": form,
-            "kind": kind,
-            "page_query": urlencode({"kind": kind}) + "&" if kind else "",
-        },
+        {"volunteer": volunteer, "nav": "tasks", "content": mark_safe(content)},  # noqa: S308
     )
 
 

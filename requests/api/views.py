@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -23,7 +24,7 @@ from covidarnost.api_throttles import CreateRequestIPThrottle, CreateRequestUser
 from covidarnost.geo import haversine_m
 from neighbors.api import CanCreateRequests
 from neighbors.models import Block, Neighbor
-from requests import services
+from requests import list_cache, services
 from requests.api.serializers import (
     DeliverInput,
     ReasonInput,
@@ -218,6 +219,21 @@ class TaskListView(TaskViewMixin, GenericAPIView):
             data=request.query_params, context={"kinds": {slug for slug, _label in kinds.choices}}
         )
         query.is_valid(raise_exception=True)
+        # Cached per volunteer, kinds, filter, page and language until the group changes
+        # (requests.list_cache); the entry holds public fields only.
+        parts = (
+            "api",
+            volunteer.pk,
+            volunteer.base_latitude,
+            volunteer.base_longitude,
+            get_language(),
+            list_cache.kinds_part(kinds),
+            request.build_absolute_uri(),
+        )
+        version, cached = list_cache.lookup(group_id=volunteer.group_id, parts=parts)
+        if cached is not None:
+            rows = self._with_my_details(cached["results"], kinds)
+            return Response({**cached, "results": rows})
         tasks = tasks_for_volunteer(
             volunteer=volunteer, kind=query.validated_data.get("kind"), hidden_kinds=kinds.hidden
         ).select_related("neighbor")
@@ -226,7 +242,33 @@ class TaskListView(TaskViewMixin, GenericAPIView):
             task_data(task, user=request.user, volunteer=volunteer, confidential=kinds.confidential)
             for task in page
         ]
-        return self.get_paginated_response(data)
+        response = self.get_paginated_response(data)
+        public = {
+            **response.data,
+            "results": [
+                _without_private_notes(
+                    TaskPublicOutput(task).data, task, request.user, kinds.confidential
+                )
+                for task in page
+            ],
+        }
+        list_cache.store(group_id=volunteer.group_id, parts=parts, version=version, value=public)
+        return response
+
+    def _with_my_details(self, rows: list[dict], kinds) -> list[dict]:
+        """Cached rows are public; the tasks I hold get their resident's details, read now."""
+        held = [row["id"] for row in rows if row["held_by_me"]]
+        if not held:
+            return rows
+        volunteer = self.volunteer
+        tasks = tasks_for_volunteer(volunteer=volunteer, hidden_kinds=kinds.hidden)
+        fresh = {
+            str(task.pk): task_data(
+                task, user=self.request.user, volunteer=volunteer, confidential=kinds.confidential
+            )
+            for task in tasks.select_related("neighbor").filter(pk__in=held)
+        }
+        return [fresh.get(str(row["id"]), row) for row in rows]
 
 
 class TaskDetailView(TaskViewMixin, APIView):
