@@ -37,4 +37,5 @@ class RequestsConfig(AppConfig):
             signal.connect(on.on_block_saved, sender=Block, dispatch_uid="tl-block")
             signal.connect(on.on_volunteer_saved, sender=Volunteer, dispatch_uid="tl-vol")
         m2m_changed.connect(
+            on.on_volunteer_blocks_changed, sender=Volunteer.blocks.through, dispatch_uid="tl-m2m"
         )
