@@ -2,6 +2,7 @@
 
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,7 +19,7 @@ def test_suite_runs_after_every_other_tool():
 def test_floor_is_a_number_not_far_below_the_suite():
     floor = int((ROOT / ".ci" / "min-tests").read_text().strip())
     collected = subprocess.run(  # noqa: S603 (our own pytest, fixed arguments)
-        [str(ROOT / ".venv" / "bin" / "pytest"), "--collect-only", "-q", str(ROOT / "tests")],
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", str(ROOT / "tests")],
         capture_output=True,
         text=True,
         cwd=ROOT,
