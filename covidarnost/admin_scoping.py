@@ -66,6 +66,18 @@ def apply_to_each(model_admin, request, queryset, change, done_message) -> None:
     report_errors(model_admin, request, failures)
 
 
+def adopt_saved(obj: Model, saved: Model) -> None:
+    """Make the admin's unsaved obj the object a service saved.
+
+    save_model hands creation to a service (which validates and records who did it); the
+    admin goes on with obj (log entry, redirect), so it must become the saved row.
+    """
+    for field in saved._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
+    obj._state.adding = False
+    obj._state.db = saved._state.db
+
+
 def report_errors(model_admin, request, failures: list[tuple[object, Exception]]) -> None:
     """Tell the user which objects an action could not change, and why (never a 500)."""
     for obj, error in failures:

@@ -8,6 +8,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "covidarnost.settings")
 
@@ -15,12 +16,11 @@ app = Celery("covidarnost")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-SWEEP_SECONDS = int(os.environ.get("MATCHING_SWEEP_SECONDS", "60"))
-
 app.conf.beat_schedule = {
     # Expire offers past their window, offer open requests that have no live offer (also
     # those saved while Redis was down), send missed undeliverable alerts.
-    "sweep-matching": {"task": "requests.sweep_matching", "schedule": SWEEP_SECONDS},
+    # Every MATCHING["SWEEP_SECONDS"]: set by use_settings_schedule once settings are read.
+    "sweep-matching": {"task": "requests.sweep_matching", "schedule": 60},
     # Claimed-but-not-delivered reminders and unclaimed-request alerts.
     "send-reminders": {"task": "requests.send_reminders", "schedule": 5 * 60},
     # Isolated neighbours to call, for each block's volunteers.
@@ -29,3 +29,10 @@ app.conf.beat_schedule = {
         "schedule": crontab(day_of_week="mon", hour=10, minute=0),
     },
 }
+
+
+@app.on_after_configure.connect
+def use_settings_schedule(sender, **kwargs):
+    """Take the sweep interval from settings, which have read .env by now (this module is
+    imported before them, so reading the environment here would miss .env)."""
+    sender.conf.beat_schedule["sweep-matching"]["schedule"] = settings.MATCHING["SWEEP_SECONDS"]

@@ -159,8 +159,6 @@ if env.str("CELERY_UNACKED_RESTORE_INTERVAL", default=""):
         "CELERY_UNACKED_RESTORE_INTERVAL"
     )
     CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_throttle"] = 1
-# Retries back off up to this; the visibility timeout must stay longer (it is, by hours).
-CELERY_TASK_RETRY_BACKOFF_MAX = 600
 
 # --- Matching and reminders (requests.matching, requests.tasks) ---------------------------
 MATCHING = {

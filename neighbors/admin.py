@@ -1,20 +1,24 @@
 """Admin for networks, groups, blocks and neighbors, each limited to the organizer's group."""
 
-from datetime import timedelta
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from covidarnost import permissions
-from covidarnost.admin_scoping import ScopedModelAdmin, report_errors, scoped_choices
+from covidarnost.admin_scoping import (
+    ScopedModelAdmin,
+    adopt_saved,
+    report_errors,
+    scoped_choices,
+)
 from neighbors.models import Block, Group, Neighbor, Network
+from neighbors.selectors import isolated_neighbors_due
+from neighbors.services import neighbor_create
 from requests.exceptions import RequestError
 from volunteers.models import Volunteer, VolunteerStatus
 from volunteers.services import volunteer_assign_blocks
@@ -141,7 +145,7 @@ class BlockAdmin(ScopedModelAdmin):
 
 
 class IsolatedFilter(admin.SimpleListFilter):
-    """Isolated neighbors, and those of them nobody contacted for a week."""
+    """Isolated neighbors, and those of them due a check-in call (neighbors.selectors)."""
 
     title = _("isolated")
     parameter_name = "isolated"
@@ -150,7 +154,7 @@ class IsolatedFilter(admin.SimpleListFilter):
         return [
             ("yes", _("Yes")),
             ("no", _("No")),
-            ("stale", _("Yes, no contact for 7 days")),
+            ("stale", _("Yes, due a check-in call")),
         ]
 
     def queryset(self, request, queryset):
@@ -159,10 +163,7 @@ class IsolatedFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.filter(is_isolated=False)
         if self.value() == "stale":
-            week_ago = timezone.now() - timedelta(days=7)
-            return queryset.filter(is_isolated=True).filter(
-                Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=week_ago)
-            )
+            return isolated_neighbors_due(queryset)
         return queryset
 
 
@@ -191,3 +192,27 @@ class NeighborAdmin(ScopedModelAdmin):
         "is_isolated",
         "last_contact_at",
     )
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            # A new resident has had no contact yet; neighbor_create takes the rest.
+            return [name for name in self.fields if name != "last_contact_at"]
+        return self.fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        data = form.cleaned_data
+        created = neighbor_create(
+            block=data["block"],
+            name=data["name"],
+            flat=data.get("flat", ""),
+            phone=str(data.get("phone") or ""),
+            entrance=data.get("entrance"),
+            floor=data.get("floor"),
+            notes=data.get("notes", ""),
+            consent_to_contact=data.get("consent_to_contact", False),
+            is_isolated=data.get("is_isolated", False),
+        )
+        adopt_saved(obj, created)

@@ -11,14 +11,20 @@ from django.utils import timezone
 from neighbors.models import Neighbor
 
 
-def isolated_neighbors_due(*, now=None) -> QuerySet[Neighbor]:
-    """Isolated neighbors who agreed to be contacted and had no contact for a week.
+def isolated_neighbors_due(
+    queryset: QuerySet[Neighbor] | None = None, *, now=None
+) -> QuerySet[Neighbor]:
+    """Isolated neighbors who agreed to be contacted and had no contact for a week: due a
+    check-in call. The one rule for the volunteers' call list, the weekly reminder and the
+    admin's filter.
 
     The period is settings.MATCHING["CHECKIN_AFTER_DAYS"] (7 by default).
+    queryset: narrows the neighbors considered (the admin passes its scoped list).
     """
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.MATCHING["CHECKIN_AFTER_DAYS"])
-    return Neighbor.objects.filter(is_isolated=True, consent_to_contact=True).filter(
+    queryset = Neighbor.objects.all() if queryset is None else queryset
+    return queryset.filter(is_isolated=True, consent_to_contact=True).filter(
         Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=cutoff)
     )
 

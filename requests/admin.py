@@ -12,6 +12,7 @@ from covidarnost.admin_scoping import (
     ReadOnlyScopedAdmin,
     ReadOnlyScopedInline,
     ScopedModelAdmin,
+    adopt_saved,
     apply_to_each,
 )
 from requests.kinds import kind_choices
@@ -25,15 +26,15 @@ from requests.models import (
 )
 from requests.selectors import is_overdue, overdue_requests, with_opened_at
 from requests.services import (
+    CORRECTABLE_FIELDS,
     help_request_cancel,
     help_request_create,
     help_request_mark_reimbursed,
+    help_request_update,
     request_kind_save,
 )
 from requests.transitions import Action
 
-# Fields an organizer or operator may still correct after the request was entered.
-EDITABLE_ON_CHANGE = ("details", "due_at", "urgency", "budget", "payment")
 ADD_FIELDS = (
     "neighbor",
     "block",
@@ -249,7 +250,7 @@ class HelpRequestAdmin(ScopedModelAdmin):
             name
             for _title, options in self.change_fieldsets
             for name in options["fields"]
-            if name not in EDITABLE_ON_CHANGE
+            if name not in CORRECTABLE_FIELDS
         )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -266,11 +267,15 @@ class HelpRequestAdmin(ScopedModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            # Only the corrected fields: a full save would overwrite a status a volunteer
-            # changed in the meantime.
-            fields = [name for name in EDITABLE_ON_CHANGE if name in form.changed_data]
-            if fields:
-                obj.save(update_fields=fields)
+            help_request_update(
+                help_request=obj,
+                actor=request.user,
+                changes={
+                    name: form.cleaned_data[name]
+                    for name in CORRECTABLE_FIELDS
+                    if name in form.changed_data
+                },
+            )
             return
         created, _created = help_request_create(
             created_by=request.user,
@@ -285,11 +290,7 @@ class HelpRequestAdmin(ScopedModelAdmin):
             due_at=obj.due_at,
             form_serial=obj.form_serial,
         )
-        # The admin goes on with obj (log entry, redirect): make it the saved request.
-        for field in HelpRequest._meta.concrete_fields:
-            setattr(obj, field.attname, getattr(created, field.attname))
-        obj._state.adding = False
-        obj._state.db = created._state.db
+        adopt_saved(obj, created)
 
     @admin.display(description=_("number"), ordering="created_at")
     def short_id(self, help_request):

@@ -28,6 +28,13 @@ class AlreadyTaken(TransitionNotAllowed):
     default_message = _("This task has already been taken by another volunteer.")
 
 
+class AlreadyYours(TransitionNotAllowed):
+    """The volunteer claims a task they already hold: nothing changes (web: a notice on the
+    task page; API: 409 with this message)."""
+
+    default_message = _("You already hold this task.")
+
+
 class NotAllowed(RequestError):
     """The user may not take this action on this request (API: 403 or 404)."""
 

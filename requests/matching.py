@@ -63,7 +63,8 @@ FIELDS = (
 
 # The expression the GiST index of migration volunteers/0002 is built on; queries must use
 # exactly this expression for PostgreSQL to pick the index.
-POINT_SQL = 'point("volunteers_volunteer"."base_longitude", "volunteers_volunteer"."base_latitude")'
+_V = Volunteer._meta.db_table
+POINT_SQL = f'point("{_V}"."base_longitude", "{_V}"."base_latitude")'
 
 # Planar degrees understate east-west distances by cos(latitude); this margin keeps the
 # bound safe against the small difference between planar and great-circle distance.
@@ -285,13 +286,20 @@ def _previous_helper_id(help_request: HelpRequest):
 
 
 # One statement per match on PostgreSQL. The eligibility of `eligible_volunteers`, in SQL,
-# for each source; constants below are enum values, never input: every value is a parameter.
+# for each source; constants below are enum values and the models' table names, never input:
+# every value is a parameter. Table names come from the models, so a renamed or moved model
+# cannot leave the statement reading a table that is gone.
 _IN_HAND_SQL = ", ".join(f"'{status.value}'" for status in sorted(IN_HAND))
+_VOLUNTEERS = Volunteer._meta.db_table
+_VOLUNTEER_BLOCKS = Volunteer.blocks.through._meta.db_table
+_USERS = Volunteer._meta.get_field("user").related_model._meta.db_table
+_REQUESTS = HelpRequest._meta.db_table
+_OFFERS = Offer._meta.db_table
 _PG_FROM = f"""
-    FROM volunteers_volunteer v
-    JOIN users_user u ON u.id = v.user_id
+    FROM {_VOLUNTEERS} v
+    JOIN {_USERS} u ON u.id = v.user_id
     CROSS JOIN LATERAL (
-        SELECT count(*) AS open_tasks FROM requests_helprequest h
+        SELECT count(*) AS open_tasks FROM {_REQUESTS} h
         WHERE h.volunteer_id = v.id AND h.status IN ({_IN_HAND_SQL})
     ) t"""  # noqa: S608 - constants only
 # 'verified' and is_available spelled as literals: the partial GiST index's predicate.
@@ -300,7 +308,7 @@ _PG_ELIGIBLE = f"""
     AND u.is_active AND u.role = '{Role.VOLUNTEER.value}' AND u.group_id = %(group)s
     AND t.open_tasks < v.max_open_tasks
     AND NOT EXISTS (
-        SELECT 1 FROM requests_offer o
+        SELECT 1 FROM {_OFFERS} o
         WHERE o.help_request_id = %(request)s AND o.volunteer_id = v.id
     )"""  # noqa: S608 - constants only
 _PG_SKILL = """
@@ -327,13 +335,13 @@ _PG_NEAREST = f"""
 _PG_BLOCK = f"""
     SELECT 'block', NULL::float8, {_PG_COLUMNS}
     {_PG_FROM}
-    JOIN volunteers_volunteer_blocks vb ON vb.volunteer_id = v.id AND vb.block_id = %(block)s
+    JOIN {_VOLUNTEER_BLOCKS} vb ON vb.volunteer_id = v.id AND vb.block_id = %(block)s
     WHERE {_PG_ELIGIBLE}{_PG_SKILL}"""
 _PG_PREVIOUS = f"""
     SELECT 'previous', NULL::float8, {_PG_COLUMNS}
     {_PG_FROM}
     WHERE v.id = (
-        SELECT p.volunteer_id FROM requests_helprequest p
+        SELECT p.volunteer_id FROM {_REQUESTS} p
         WHERE p.neighbor_id = %(neighbor)s AND p.status = '{Status.DELIVERED.value}'
             AND p.id <> %(request)s
         ORDER BY p.delivered_at DESC

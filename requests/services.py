@@ -23,6 +23,7 @@ from neighbors.services import neighbor_create
 from requests.code_words import new_code_word
 from requests.exceptions import (
     AlreadyTaken,
+    AlreadyYours,
     NotAllowed,
     SafetyProtocolNotAccepted,
     TransitionNotAllowed,
@@ -207,11 +208,16 @@ def help_request_claim(*, help_request: HelpRequest, volunteer: Volunteer) -> He
     """A verified volunteer of the group takes an open request.
 
     Rules: safety protocol accepted, under their max open tasks, request still open. Of two
-    volunteers claiming at once exactly one wins; the other gets AlreadyTaken.
+    volunteers claiming at once exactly one wins; the other gets AlreadyTaken. Claiming a
+    task one already holds changes nothing and raises AlreadyYours, checked first, so a
+    repeated tap gets that answer, not "your limit" (web and API alike).
     """
     with transaction.atomic():
         # Serialises one volunteer's concurrent claims so the task limit holds.
         locked = Volunteer.objects.select_for_update().select_related("user").get(pk=volunteer.pk)
+        held = HelpRequest.objects.filter(pk=help_request.pk, volunteer=locked, status__in=IN_HAND)
+        if held.exists():
+            raise AlreadyYours
         _check_can_claim(locked, help_request)
         return _apply(
             help_request,
@@ -355,7 +361,10 @@ def help_request_reopen(*, help_request: HelpRequest, actor, reason: str = "") -
 
 @transaction.atomic
 def help_request_mark_reimbursed(*, help_request: HelpRequest, actor) -> HelpRequest:
-    """An organizer paid a volunteer back for a purchase made with their own money."""
+    """An organizer paid a volunteer back for a purchase made with their own money.
+
+    Rules: organizers of the group; delivered, paid by the volunteer, not reimbursed yet.
+    Leaves a "reimburse" event with who did it."""
     if not (permissions.can_manage_group(actor) and permissions.can_see(actor, help_request)):
         raise NotAllowed
     updated = HelpRequest.objects.filter(
@@ -366,6 +375,82 @@ def help_request_mark_reimbursed(*, help_request: HelpRequest, actor) -> HelpReq
     ).update(reimbursed_at=timezone.now(), reimbursed_by=actor)
     if updated != 1:
         raise TransitionNotAllowed(_("Nothing to reimburse for this request."))
+    RequestEvent.objects.create(
+        help_request_id=help_request.pk,
+        actor=actor,
+        action=Action.REIMBURSE,
+        from_status=Status.DELIVERED,
+        to_status=Status.DELIVERED,
+    )
+    help_request.refresh_from_db()
+    return help_request
+
+
+# Fields organizers and operators may still correct after the request was entered; status,
+# volunteer and the delivery report change only through the actions above.
+CORRECTABLE_FIELDS = ("details", "due_at", "urgency", "budget", "payment")
+
+
+def _shown(help_request: HelpRequest, name: str) -> str:
+    value = getattr(help_request, name)
+    if value is None or value == "":
+        return "—"
+    if name == "due_at":
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    display = getattr(help_request, f"get_{name}_display", None)
+    return str(display()) if display else str(value)
+
+
+def help_request_update(
+    *, help_request: HelpRequest, actor, changes: dict[str, Any]
+) -> HelpRequest:
+    """Staff of the group correct a request (CORRECTABLE_FIELDS only).
+
+    Rules: organizers and operators of the group (a consultation's notes: only who may read
+    them, permissions.can_see_request_notes); other fields are refused; the values are
+    validated like the model's; only the changed fields are written (a volunteer's status
+    change made meanwhile is kept), and an "update" event records who changed what (the old
+    and new value; for the free text only that it changed). No change, no event.
+    """
+    if not (permissions.is_staff_of_group(actor) and permissions.can_see(actor, help_request)):
+        raise NotAllowed
+    if "details" in changes and not permissions.can_see_request_notes(actor, help_request):
+        raise NotAllowed
+    unknown = set(changes) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            {name: _("This field cannot be corrected here.") for name in sorted(unknown)}
+        )
+    with transaction.atomic():
+        current = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+        before = {name: getattr(current, name) for name in changes}
+        changed = [name for name, value in changes.items() if before[name] != value]
+        if not changed:
+            return help_request
+        described_before = {name: _shown(current, name) for name in changed}
+        for name in changed:
+            setattr(current, name, changes[name])
+        excluded = [f.name for f in HelpRequest._meta.fields if f.name not in changed]
+        current.full_clean(exclude=excluded, validate_constraints=False)
+        HelpRequest.objects.filter(pk=current.pk).update(
+            **{name: getattr(current, name) for name in changed}
+        )
+        lines = []
+        for name in changed:
+            label = HelpRequest._meta.get_field(name).verbose_name
+            if name == "details":
+                lines.append(str(label))
+            else:
+                lines.append(f"{label}: {described_before[name]} → {_shown(current, name)}")
+        RequestEvent.objects.create(
+            help_request=current,
+            actor=actor,
+            action=Action.UPDATE,
+            from_status=current.status,
+            to_status=current.status,
+            note="; ".join(lines),
+        )
+    logger.info("help_request %s: corrected %s", current.pk, ",".join(changed))
     help_request.refresh_from_db()
     return help_request
 

@@ -43,6 +43,7 @@ TASK_OPTIONS = {
     "reject_on_worker_lost": True,
     "autoretry_for": TRANSIENT_ERRORS,
     "retry_backoff": 5,
+    # Retries back off up to 10 min; the Redis visibility timeout stays longer (by hours).
     "retry_backoff_max": 600,
     "retry_jitter": True,
     "max_retries": 8,

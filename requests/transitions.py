@@ -20,6 +20,9 @@ class Action(models.TextChoices):
     # Not a status change: after a release or "could not deliver" the request gets a new code
     # word, so the volunteer who gave it back cannot pass as the next one at the door.
     NEW_CODE_WORD = "new_code_word", _("New code word")
+    # Not status changes either: corrections by staff, and a volunteer paid back.
+    UPDATE = "update", _("Corrected")
+    REIMBURSE = "reimburse", _("Reimbursed")
 
 
 @dataclass(frozen=True)
@@ -37,8 +40,3 @@ TRANSITIONS: dict[str, Transition] = {
     Action.CANCEL: Transition(frozenset({Status.OPEN}) | IN_HAND, Status.CANCELLED),
     Action.REOPEN: Transition(frozenset({Status.CANCELLED}), Status.OPEN),
 }
-
-
-def allowed_actions(status: str) -> list[str]:
-    """Actions that may be taken on a request in this status."""
-    return [action for action, rule in TRANSITIONS.items() if status in rule.sources]

@@ -1,6 +1,7 @@
 """Fixtures per role. Two groups: `group` (where the tests act) and `other_group` (outsiders)."""
 
 import contextlib
+import os
 
 import pytest
 from django.db import connection
@@ -10,11 +11,18 @@ from volunteers.models import VolunteerStatus
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked postgres run only on PostgreSQL (row locks, KNN); skipped on SQLite."""
+    """Tests marked postgres run only on PostgreSQL (row locks, KNN, the one-statement
+    matching that production runs); skipped on SQLite. With REQUIRE_POSTGRES=1 (CI sets it)
+    a run that would skip them fails instead."""
     from django.conf import settings
 
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         return
+    if os.environ.get("REQUIRE_POSTGRES") == "1":
+        raise pytest.UsageError(
+            "REQUIRE_POSTGRES=1 but DATABASE_URL is not PostgreSQL: "
+            "the tests marked postgres would be skipped"
+        )
     skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL (CI does)")
     for item in items:
         # The marker, not item.keywords: a parametrize id "postgres" is a keyword too.

@@ -92,6 +92,8 @@ class DeliverForm(_TaskActionForm):
         label=_("How was it paid?"),
         choices=PaidBy.choices,
         required=False,
+        # Left empty, help_request_deliver takes the payment agreed for the request.
+        help_text=_("Not chosen: as agreed for this request."),
         widget=forms.RadioSelect,
     )
     receipt = forms.ImageField(
@@ -135,12 +137,6 @@ class DeliverForm(_TaskActionForm):
         # Stored under a neutral name: the phone's file name may say who or where.
         receipt.name = f"receipt.{RECEIPT_FORMATS[image_format]}"
         return receipt
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("spent") and not cleaned.get("paid_by"):
-            self.add_error("paid_by", _("Say who paid for the purchase."))
-        return cleaned
 
 
 class SafetyProtocolForm(forms.Form):

@@ -31,6 +31,7 @@ from requests import list_cache
 from requests import services as request_services
 from requests.exceptions import (
     AlreadyTaken,
+    AlreadyYours,
     RequestError,
     SafetyProtocolNotAccepted,
     TransitionNotAllowed,
@@ -224,11 +225,11 @@ def _task_action(request, volunteer, pk, *, form_class, form_name, perform, done
 @volunteer_page
 def task_claim(request, volunteer, pk):
     task = permissions.get_task_for_action(request.user, pk)
-    if task.volunteer_id == volunteer.pk:
-        messages.info(request, _("You already hold this task."))
-        return redirect("volunteers:task_detail", pk=task.pk)
     try:
         request_services.help_request_claim(help_request=task, volunteer=volunteer)
+    except AlreadyYours as exc:
+        messages.info(request, str(exc))
+        return redirect("volunteers:task_detail", pk=task.pk)
     except SafetyProtocolNotAccepted as exc:
         messages.info(request, str(exc))
         next_url = reverse("volunteers:task_detail", kwargs={"pk": task.pk})

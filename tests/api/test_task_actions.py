@@ -60,7 +60,10 @@ def test_claiming_my_own_task_again_is_409(client_for, volunteer, help_request):
     client = client_for("volunteer")
     client.post(url(help_request, "claim"))
 
-    assert client.post(url(help_request, "claim")).status_code == 409
+    response = client.post(url(help_request, "claim"), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 409
+    assert response.json() == {"detail": "You already hold this task."}
 
 
 def test_claim_over_the_limit_is_409(client_for, volunteer, neighbor):

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from requests.models import PaidBy, RequestEvent, Status
+from requests.models import HelpRequest, PaidBy, Payment, RequestEvent, Status
 from requests.services import help_request_release
 from tests.volunteers.conftest import messages_of, page_text
 from tests.volunteers.images import image_upload
@@ -66,14 +66,24 @@ def test_delivery_without_purchase_needs_no_amount(volunteer_client, claimed_req
     assert claimed_request.spent is None
 
 
-def test_amount_without_who_paid_is_refused_and_nothing_saved(volunteer_client, claimed_request):
+@pytest.mark.parametrize(
+    "payment, paid_by",
+    [
+        (Payment.CASH_ON_DELIVERY, PaidBy.RESIDENT_CASH),
+        (Payment.PREPAID, PaidBy.GROUP_FUND),
+        (Payment.FREE, PaidBy.VOLUNTEER),
+    ],
+)
+def test_amount_without_who_paid_follows_the_agreed_payment_as_in_the_api(
+    volunteer_client, claimed_request, payment, paid_by
+):
+    """One rule, in help_request_deliver: the web form no longer refuses what the API takes."""
+    HelpRequest.objects.filter(pk=claimed_request.pk).update(payment=payment)
     response = _deliver(volunteer_client, claimed_request, spent="300")
-    assert response.status_code == 400
-    assert "Say who paid for the purchase." in page_text(response)
-    # The form stays open with what was typed.
-    assert '<details class="action" open>' in page_text(response)
+    assert response.status_code == 200
     claimed_request.refresh_from_db()
-    assert claimed_request.status == Status.CLAIMED
+    assert claimed_request.status == Status.DELIVERED
+    assert claimed_request.paid_by == paid_by
 
 
 @pytest.mark.parametrize("spent", ["-5", "abc", "12345678901"])
