@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from demo import data
+from users.services import role_has_admin_access
 
 
 @dataclass
@@ -32,8 +33,11 @@ class AccountPlan:
     role: str
     first_name: str
     last_name: str
-    is_staff: bool = False
     phone: str | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return role_has_admin_access(self.role)
 
 
 @dataclass
@@ -157,19 +161,17 @@ def _phone(rng: random.Random) -> str:
 
 def _accounts() -> list[AccountPlan]:
     accounts = [
-        AccountPlan("organizer", ONE, "organizer", "Елена", "Смирнова", is_staff=True),
-        AccountPlan("operator", ONE, "operator", "Павел", "Орлов", is_staff=True),
+        AccountPlan("organizer", ONE, "organizer", "Елена", "Смирнова"),
+        AccountPlan("operator", ONE, "operator", "Павел", "Орлов"),
     ]
     for n in range(1, 21):
         first, last = data.VOLUNTEER_NAMES[n - 1]
         accounts.append(
             AccountPlan(f"volunteer{n}", ONE, "volunteer", first, last, phone=f"+7921555{n:04d}")
         )
-    accounts.append(AccountPlan("organizer2", TWO, "organizer", "Андрей", "Лебедев", is_staff=True))
+    accounts.append(AccountPlan("organizer2", TWO, "organizer", "Андрей", "Лебедев"))
     # No group: a coordinator looks after every group of the demo network.
-    accounts.append(
-        AccountPlan("coordinator", "", "coordinator", "Ольга", "Васильева", is_staff=True)
-    )
+    accounts.append(AccountPlan("coordinator", "", "coordinator", "Ольга", "Васильева"))
     for n in range(21, 26):
         first, last = data.VOLUNTEER_NAMES[n - 1]
         accounts.append(

@@ -28,6 +28,7 @@ from neighbors.services import neighbor_create
 from requests import services as request_services
 from requests.models import HelpRequest, RequestEvent
 from users.models import User
+from users.services import role_has_admin_access
 from volunteers import services as volunteer_services
 from volunteers.models import Volunteer
 
@@ -166,7 +167,7 @@ def _accounts(plan: Plan, groups: dict[str, Group], passwords) -> dict[str, User
                 "first_name": ap.first_name,
                 "last_name": ap.last_name,
                 "email": f"{ap.username}@example.org",
-                "is_staff": ap.is_staff,
+                "is_staff": role_has_admin_access(ap.role),
                 "is_active": True,
                 "phone": ap.phone,
             },

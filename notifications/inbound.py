@@ -11,7 +11,6 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -23,43 +22,12 @@ from requests.exceptions import RequestError
 from requests.models import Offer, OfferStatus
 from requests.offers import offer_accept, offer_decline
 from users.backends import normalize_phone
-from volunteers.models import NotificationChannel, Volunteer
+from volunteers.models import Volunteer
+from volunteers.services import volunteer_link_telegram, volunteer_unlink_telegram
 
 logger = logging.getLogger(__name__)
 
 DECLINE_WORDS = {"no", "нет", "n", "н"}
-
-
-# --- Linking ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def volunteer_link_telegram(*, user_id: int, chat_id: str) -> Volunteer | None:
-    """Store a Telegram chat on a volunteer's profile and make Telegram their channel.
-
-    Rules: only an active user with a volunteer profile; one chat belongs to one volunteer
-    (linking it again moves it), so a button press always finds exactly one account.
-    """
-    user = get_user_model()._default_manager.filter(pk=user_id).first()
-    volunteer = permissions.volunteer_profile(user)
-    if volunteer is None:
-        return None
-    Volunteer.objects.filter(telegram_chat_id=chat_id).exclude(pk=volunteer.pk).update(
-        telegram_chat_id=""
-    )
-    volunteer.telegram_chat_id = chat_id
-    volunteer.notification_channel = NotificationChannel.TELEGRAM
-    volunteer.save(update_fields=["telegram_chat_id", "notification_channel"])
-    logger.info("telegram linked user=%s", user.pk)
-    return volunteer
-
-
-@transaction.atomic
-def volunteer_unlink_telegram(*, chat_id: str) -> int:
-    """Forget a chat (the volunteer sent /stop); their offers go by email again."""
-    return Volunteer.objects.filter(telegram_chat_id=chat_id).update(
-        telegram_chat_id="", notification_channel=NotificationChannel.EMAIL
-    )
 
 
 # --- Telegram -----------------------------------------------------------------------------

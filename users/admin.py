@@ -7,14 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from covidarnost import permissions
 from covidarnost.admin_scoping import GroupScopedAdminMixin
-from users.models import Role, User
+from users.models import User
+from users.services import user_save
 
 # Rights come from covidarnost.permissions, not Django's permission groups: hiding them
 # avoids two different things called "groups" in the admin.
 if admin.site.is_registered(AuthGroup):
     admin.site.unregister(AuthGroup)
-
-STAFF_ROLES = (Role.COORDINATOR, Role.ORGANIZER, Role.OPERATOR)
 
 
 @admin.register(User)
@@ -77,11 +76,4 @@ class UserAdmin(GroupScopedAdminMixin, DjangoUserAdmin):
         return form
 
     def save_model(self, request, obj, form, change):
-        if not permissions.is_superuser(request.user):
-            # Organizers and coordinators give roles; admin access follows the role, never more.
-            obj.is_superuser = False
-            obj.network = None
-            obj.is_staff = obj.role in STAFF_ROLES
-        elif not change:
-            obj.is_staff = obj.role in STAFF_ROLES
-        super().save_model(request, obj, form, change)
+        user_save(user=obj, actor=request.user, adding=not change)

@@ -11,7 +11,14 @@ from covidarnost.admin_scoping import ScopedModelAdmin, apply_to_each
 from requests.models import IN_HAND
 from users.models import Role
 from volunteers.models import Volunteer, VolunteerStatus
-from volunteers.services import volunteer_set_status
+from volunteers.services import (
+    check_blocks_of_own_group,
+    volunteer_assign_blocks,
+    volunteer_set_status,
+    volunteer_update_availability,
+)
+
+AVAILABILITY = ("is_available", "max_open_tasks", "notification_channel")
 
 
 class VolunteerAdminForm(forms.ModelForm):
@@ -38,10 +45,11 @@ class VolunteerAdminForm(forms.ModelForm):
         cleaned = super().clean()
         user = cleaned.get("user") or getattr(self.instance, "user", None)
         blocks = cleaned.get("blocks")
-        if user is not None and blocks and any(b.group_id != user.group_id for b in blocks):
-            raise ValidationError(
-                {"blocks": _("A volunteer can only get blocks of their own group.")}
-            )
+        if user is not None and blocks:
+            try:
+                check_blocks_of_own_group(group_id=user.group_id, blocks=blocks)
+            except ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
 
@@ -110,6 +118,31 @@ class VolunteerAdmin(ScopedModelAdmin):
             .annotate(open_task_count=Count("help_requests", filter=in_hand))
             .prefetch_related("blocks")
         )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Availability and blocks go through their services; the rest is plain profile data.
+        plain = [n for n in form.changed_data if n not in AVAILABILITY and n != "blocks"]
+        if plain:
+            obj.save(update_fields=plain)
+        if any(name in form.changed_data for name in AVAILABILITY):
+            volunteer_update_availability(
+                volunteer=obj,
+                is_available=obj.is_available,
+                max_open_tasks=obj.max_open_tasks,
+                notification_channel=obj.notification_channel,
+            )
+
+    def save_related(self, request, form, formsets, change):
+        # Blocks through volunteer_assign_blocks (group rule, base location), not save_m2m.
+        blocks = form.cleaned_data.pop("blocks", None)
+        super().save_related(request, form, formsets, change)
+        if blocks is not None:
+            volunteer_assign_blocks(
+                volunteer=form.instance, blocks=blocks, actor=request.user, only_these=True
+            )
 
     def get_readonly_fields(self, request, obj=None):
         # The profile's user is chosen once; moving a profile between people makes no sense.

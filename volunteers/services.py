@@ -1,7 +1,9 @@
-"""Writes for volunteer profiles: verification, blocks, availability, safety rules."""
+"""Writes for volunteer profiles: verification, blocks, availability, safety rules, the
+Telegram chat offers go to."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -12,7 +14,10 @@ from django.utils.translation import gettext as _
 from covidarnost import permissions
 from neighbors.models import Block
 from requests.exceptions import NotAllowed
-from volunteers.models import Volunteer, VolunteerStatus
+from users.models import User
+from volunteers.models import NotificationChannel, Volunteer, VolunteerStatus
+
+logger = logging.getLogger(__name__)
 
 
 def _require_organizer_of(actor, volunteer: Volunteer) -> None:
@@ -34,17 +39,28 @@ def volunteer_set_status(*, volunteer: Volunteer, status: str, actor) -> Volunte
     return volunteer
 
 
+def check_blocks_of_own_group(*, group_id, blocks: Iterable[Block]) -> None:
+    """The rule of volunteer_assign_blocks, for forms that check before saving."""
+    if any(block.group_id != group_id for block in blocks):
+        raise ValidationError({"blocks": _("A volunteer can only get blocks of their own group.")})
+
+
 @transaction.atomic
-def volunteer_assign_blocks(*, volunteer: Volunteer, blocks: Iterable[Block], actor) -> Volunteer:
-    """An organizer gives a volunteer more blocks (their own group's only).
+def volunteer_assign_blocks(
+    *, volunteer: Volunteer, blocks: Iterable[Block], actor, only_these: bool = False
+) -> Volunteer:
+    """An organizer gives a volunteer more blocks (their own group's only); only_these: the
+    volunteer keeps exactly these (the admin's form), others are taken away.
 
     A volunteer without a base location starts from their first block.
     """
     _require_organizer_of(actor, volunteer)
     blocks = list(blocks)
-    if any(block.group_id != volunteer.group_id for block in blocks):
-        raise NotAllowed(_("A volunteer can only get blocks of their own group."))
-    volunteer.blocks.add(*blocks)
+    check_blocks_of_own_group(group_id=volunteer.group_id, blocks=blocks)
+    if only_these:
+        volunteer.blocks.set(blocks)
+    else:
+        volunteer.blocks.add(*blocks)
     if volunteer.base_latitude is None and blocks:
         volunteer.base_latitude = blocks[0].latitude
         volunteer.base_longitude = blocks[0].longitude
@@ -78,3 +94,32 @@ def volunteer_update_availability(
     volunteer.full_clean(validate_unique=False, validate_constraints=False)
     volunteer.save(update_fields=["is_available", "max_open_tasks", "notification_channel"])
     return volunteer
+
+
+@transaction.atomic
+def volunteer_link_telegram(*, user_id: int, chat_id: str) -> Volunteer | None:
+    """Store a Telegram chat on a volunteer's profile and make Telegram their channel.
+
+    Rules: only an active user with a volunteer profile; one chat belongs to one volunteer
+    (linking it again moves it), so a button press always finds exactly one account.
+    """
+    user = User._default_manager.filter(pk=user_id).first()
+    volunteer = permissions.volunteer_profile(user)
+    if volunteer is None:
+        return None
+    Volunteer.objects.filter(telegram_chat_id=chat_id).exclude(pk=volunteer.pk).update(
+        telegram_chat_id=""
+    )
+    volunteer.telegram_chat_id = chat_id
+    volunteer.notification_channel = NotificationChannel.TELEGRAM
+    volunteer.save(update_fields=["telegram_chat_id", "notification_channel"])
+    logger.info("telegram linked user=%s", user.pk)
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_unlink_telegram(*, chat_id: str) -> int:
+    """Forget a chat (the volunteer sent /stop); their offers go by email again."""
+    return Volunteer.objects.filter(telegram_chat_id=chat_id).update(
+        telegram_chat_id="", notification_channel=NotificationChannel.EMAIL
+    )
