@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.filters import RelatedFieldListFilter
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext
 
 from covidarnost import permissions
 from requests.exceptions import RequestError
@@ -94,6 +95,44 @@ class GroupScopedAdminMixin:
     """
 
     group_field: str | None = None
+    # The model's name as the object of a verb. Django fills "Add %s", "Select %s to change"
+    # with verbose_name, the nominative, which reads "Добавить заявка" in Russian; each
+    # admin gives pgettext_lazy("accusative", …) so the headings read "Добавить заявку".
+    accusative_name = None
+
+    # Headings ---------------------------------------------------------------------------
+
+    def _object_name(self):
+        return self.accusative_name or self.model._meta.verbose_name
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if changelist.is_popup:
+            title = gettext("Select %s")
+        elif self.has_change_permission(request):
+            title = gettext("Select %s to change")
+        else:
+            title = gettext("Select %s to view")
+        changelist.title = title % self._object_name()
+        return changelist
+
+    def changelist_view(self, request, extra_context=None):
+        # Read by templates/admin/change_list_object_tools.html for the "Add …" button.
+        extra_context = {
+            "add_label": gettext("Add %s") % self._object_name(),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if add:
+            title = gettext("Add %s")
+        elif self.has_change_permission(request, obj):
+            title = gettext("Change %s")
+        else:
+            title = gettext("View %s")
+        context["title"] = title % self._object_name()
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     # Rights -----------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from covidarnost import permissions
 from covidarnost.admin_scoping import (
@@ -28,12 +28,14 @@ from volunteers.services import volunteer_assign_blocks
 class NetworkAdmin(ScopedModelAdmin):
     """Networks of groups: superusers, and each coordinator their own network."""
 
+    accusative_name = pgettext_lazy("accusative", "network")
     list_display = ("name",)
     search_fields = ("name",)
 
 
 @admin.register(Group)
 class GroupAdmin(ScopedModelAdmin):
+    accusative_name = pgettext_lazy("accusative", "group")
     list_display = ("name", "city", "network", "sla_minutes", "urgent_sla_minutes")
     list_select_related = ("network",)
     search_fields = ("name", "slug", "city")
@@ -90,6 +92,7 @@ class AssignVolunteerForm(forms.Form):
 
 @admin.register(Block)
 class BlockAdmin(ScopedModelAdmin):
+    accusative_name = pgettext_lazy("accusative", "block")
     group_field = "group"
     list_display = ("code", "address", "entrances", "floors", "volunteer_count", "group")
     list_select_related = ("group",)
@@ -169,6 +172,7 @@ class IsolatedFilter(admin.SimpleListFilter):
 
 @admin.register(Neighbor)
 class NeighborAdmin(ScopedModelAdmin):
+    accusative_name = pgettext_lazy("accusative", "neighbor")
     list_display = (
         "__str__",
         "name",

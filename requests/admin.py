@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from covidarnost import permissions
 from covidarnost.admin_scoping import (
@@ -150,6 +150,7 @@ class OfferInline(ReadOnlyScopedInline):
 
 @admin.register(HelpRequest)
 class HelpRequestAdmin(ScopedModelAdmin):
+    accusative_name = pgettext_lazy("accusative", "help request")
     list_display = (
         "short_id",
         "kind_name",
@@ -338,6 +339,7 @@ class HelpRequestAdmin(ScopedModelAdmin):
 
 @admin.register(RequestEvent)
 class RequestEventAdmin(ReadOnlyScopedAdmin):
+    accusative_name = pgettext_lazy("accusative", "request event")
     list_display = ("created_at", "help_request", "action", "from_status", "to_status", "actor")
     list_select_related = ("help_request__block", "actor")
     list_filter = ("action", "to_status")
@@ -346,6 +348,7 @@ class RequestEventAdmin(ReadOnlyScopedAdmin):
 
 @admin.register(Offer)
 class OfferAdmin(ReadOnlyScopedAdmin):
+    accusative_name = pgettext_lazy("accusative", "offer")
     list_display = ("help_request", "rank", "volunteer", "score", "reason", "status", "expires_at")
     list_select_related = ("help_request__block", "volunteer__user")
     list_filter = ("status",)
@@ -356,6 +359,7 @@ class OfferAdmin(ReadOnlyScopedAdmin):
 class RequestKindAdmin(ScopedModelAdmin):
     """Organizers add and change their group's own kinds; built-ins are the coordinators'."""
 
+    accusative_name = pgettext_lazy("accusative", "kind of request")
     group_field = "group"
     list_display = ("name", "slug", "group", "skill", "home_visit", "is_active", "position")
     list_select_related = ("group",)

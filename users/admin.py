@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group as AuthGroup
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from covidarnost import permissions
 from covidarnost.admin_scoping import GroupScopedAdminMixin
@@ -18,6 +19,7 @@ if admin.site.is_registered(AuthGroup):
 
 @admin.register(User)
 class UserAdmin(GroupScopedAdminMixin, DjangoUserAdmin):
+    accusative_name = pgettext_lazy("accusative", "user")
     group_field = "group"
     list_display = ("username", "first_name", "last_name", "role", "group", "is_active")
     list_select_related = ("group",)

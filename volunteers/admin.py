@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from covidarnost.admin_scoping import ScopedModelAdmin, apply_to_each
 from requests.models import IN_HAND
@@ -55,6 +55,7 @@ class VolunteerAdminForm(forms.ModelForm):
 
 @admin.register(Volunteer)
 class VolunteerAdmin(ScopedModelAdmin):
+    accusative_name = pgettext_lazy("accusative", "volunteer")
     form = VolunteerAdminForm
     list_display = (
         "__str__",
