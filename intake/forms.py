@@ -49,6 +49,18 @@ INTAKE_SOURCES = (Source.PAPER_FORM, Source.PHONE, Source.IN_PERSON)
 PHONE_ERROR = _("Could not read this number. Type it with the area code: 8 921 123-45-67.")
 
 
+def typed_phone(typed: str) -> str:
+    """A phone as the caller said it, normalised ("" when none); the lookup and the request
+    form read it the same way."""
+    typed = typed.strip()
+    if not typed:
+        return ""
+    phone = normalize_phone(typed)
+    if phone is None:
+        raise forms.ValidationError(PHONE_ERROR)
+    return phone
+
+
 class BlockChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, block):
         return f"{block.code}: {block.address}"
@@ -82,13 +94,7 @@ class LookupForm(forms.Form):
         self.fields["phone"].help_text = _("Any way she says it: 8 921 …, +7 921 …, 921 …")
 
     def clean_phone(self):
-        typed = self.cleaned_data["phone"].strip()
-        if not typed:
-            return ""
-        phone = normalize_phone(typed)
-        if phone is None:
-            raise forms.ValidationError(PHONE_ERROR)
-        return phone
+        return typed_phone(self.cleaned_data["phone"])
 
     def clean(self):
         cleaned = super().clean()
@@ -200,13 +206,7 @@ class IntakeForm(forms.Form):
             self.initial.setdefault("token", secrets.token_urlsafe(24))
 
     def clean_phone(self):
-        typed = self.cleaned_data["phone"].strip()
-        if not typed:
-            return ""
-        phone = normalize_phone(typed)
-        if phone is None:
-            raise forms.ValidationError(PHONE_ERROR)
-        return phone
+        return typed_phone(self.cleaned_data["phone"])
 
     def clean(self):
         cleaned = super().clean()

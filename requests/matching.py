@@ -162,6 +162,18 @@ def _within_own_radius(row: dict, distance_m: float) -> bool:
     return row["radius_km"] is None or distance_m <= float(row["radius_km"]) * 1000
 
 
+def _nearby(rows, latitude, longitude, radius_m: float) -> list:
+    """(distance, row) of the rows within radius_m and their own radius, nearest first (ties
+    by id, so every path orders alike)."""
+    found = []
+    for row in rows:
+        distance = haversine_m(latitude, longitude, row["base_latitude"], row["base_longitude"])
+        if distance <= radius_m and _within_own_radius(row, distance):
+            found.append((distance, row))
+    found.sort(key=lambda item: (item[0], str(item[1]["pk"])))
+    return found
+
+
 def _lower_bound_factor(latitude: float, radius_m: float) -> float:
     """cos of the highest latitude the search can reach: planar degrees × this ≤ true."""
     reach = min(89.9, abs(latitude) + radius_m / METRES_PER_DEGREE)
@@ -175,12 +187,7 @@ def _nearest_of_fetched(
 
     None means the rows cannot prove it: fetch more. Rows carry "planar", the `<->` value.
     """
-    found = []
-    for row in rows:
-        distance = haversine_m(latitude, longitude, row["base_latitude"], row["base_longitude"])
-        if distance <= radius_m and _within_own_radius(row, distance):
-            found.append((distance, row))
-    found.sort(key=lambda item: (item[0], str(item[1]["pk"])))
+    found = _nearby(rows, latitude, longitude, radius_m)
     if len(rows) < fetch:
         return found[:limit]
     # Every row not fetched is at least this far away (great-circle).
@@ -231,13 +238,7 @@ def nearest_bounding_box(
         base_latitude__range=(latitude - dlat, latitude + dlat),
         base_longitude__range=(longitude - dlon, longitude + dlon),
     ).values(*FIELDS)
-    found = []
-    for row in rows:
-        distance = haversine_m(latitude, longitude, row["base_latitude"], row["base_longitude"])
-        if distance <= radius_m and _within_own_radius(row, distance):
-            found.append((distance, row))
-    found.sort(key=lambda item: (item[0], str(item[1]["pk"])))
-    return found[:limit]
+    return _nearby(rows, latitude, longitude, radius_m)[:limit]
 
 
 def nearest(queryset, **kwargs) -> list[tuple[float, dict]]:
