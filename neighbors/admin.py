@@ -195,12 +195,14 @@ class NeighborAdmin(ScopedModelAdmin):
         "consent_to_contact",
         "is_isolated",
         "last_contact_at",
+        "last_contact_by",
     )
+    readonly_fields = ("last_contact_by",)
 
     def get_fields(self, request, obj=None):
         if obj is None:
             # A new resident has had no contact yet; neighbor_create takes the rest.
-            return [name for name in self.fields if name != "last_contact_at"]
+            return [n for n in self.fields if n not in ("last_contact_at", "last_contact_by")]
         return self.fields
 
     def save_model(self, request, obj, form, change):

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -167,6 +168,15 @@ class Neighbor(models.Model):
         help_text=_("Lives alone and rarely goes out: volunteers check in every week."),
     )
     last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
+    last_contact_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last contact by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

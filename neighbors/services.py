@@ -42,10 +42,11 @@ def neighbor_create(
 def neighbor_record_contact(*, neighbor: Neighbor, actor) -> Neighbor:
     """A volunteer of the block (or staff) spoke with the neighbor; resets the weekly check-in.
 
-    Rules: covidarnost.permissions.can_check_in decides who may.
+    Rules: covidarnost.permissions.can_check_in decides who may; who it was is recorded.
     """
     if not permissions.can_check_in(actor, neighbor):
         raise NotAllowed
     neighbor.last_contact_at = timezone.now()
-    neighbor.save(update_fields=["last_contact_at"])
+    neighbor.last_contact_by = actor
+    neighbor.save(update_fields=["last_contact_at", "last_contact_by"])
     return neighbor
