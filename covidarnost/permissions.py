@@ -11,6 +11,7 @@ people, not residents.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,6 +33,10 @@ from requests.models import (
 from users.models import Role
 from volunteers.models import Volunteer
 
+if TYPE_CHECKING:
+    from neighbors.models import Block
+    from printing.models import PrintBatch
+
 # How each model reaches its group; used to scope every queryset a user sees.
 GROUP_PATHS: dict[str, str] = {
     "neighbors.group": "pk",
@@ -46,6 +51,7 @@ GROUP_PATHS: dict[str, str] = {
     "intake.residentnotice": "help_request__block__group",
     # Built-in kinds (no group) are the coordinators' business.
     "requests.requestkind": "group",
+    "printing.printbatch": "group",
 }
 
 
@@ -339,6 +345,40 @@ def get_receipt_request(user, pk) -> HelpRequest:
     if not help_request.receipt or not can_see_personal_details(user, help_request):
         raise Http404
     return help_request
+
+
+def can_print(user) -> bool:
+    """Forms, flyers and route sheets: organizers and operators (and coordinators).
+
+    Volunteers do not print: a route sheet holds residents' details, and form serials are
+    issued and recorded for the hotline that types the forms in.
+    """
+    return is_staff_of_group(user)
+
+
+def get_block_for_print(user, pk) -> Block:
+    """A block whose forms and flyer the user may print, or 404 (for anyone else alike)."""
+    from neighbors.models import Block
+
+    if not can_print(user):
+        raise Http404
+    return _get_or_404(scope(Block.objects.select_related("group"), user), pk)
+
+
+def get_volunteer_for_route_sheet(user, pk) -> Volunteer:
+    """A volunteer of the user's group whose route sheet the user may print, or 404."""
+    if not can_print(user):
+        raise Http404
+    return _get_or_404(scope(Volunteer.objects.select_related("user__group"), user), pk)
+
+
+def get_print_batch(user, pk) -> PrintBatch:
+    """A batch of printed forms and flyers of the user's group, or 404."""
+    from printing.models import PrintBatch
+
+    if not can_print(user):
+        raise Http404
+    return _get_or_404(scope(PrintBatch.objects.all(), user), pk)
 
 
 def _get_or_404(queryset: QuerySet, pk):

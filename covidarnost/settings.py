@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "notifications",
     "intake",
     "demo",
+    "printing.apps.PrintingConfig",
 ]
 
 MIDDLEWARE = [
@@ -316,6 +317,10 @@ TASK_LIST_CACHE_SECONDS = env.int("TASK_LIST_CACHE_SECONDS", default=15 if REDIS
 # Personal details of a delivered task stay visible to its volunteer this long.
 DELIVERED_DETAILS_VISIBLE_HOURS = env.int("DELIVERED_DETAILS_VISIBLE_HOURS", default=24)
 
+# --- Printed forms, flyers and route sheets (printing) ------------------------------------
+# The fonts every PDF embeds: DejaVu Sans has full Cyrillic (Debian: fonts-dejavu-core).
+PRINT_FONT_DIR = env.path("PRINT_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
+
 # --- Notifications ------------------------------------------------------------------------
 # Channels per user preference (volunteer profile), falling back to email, then console.
 NOTIFICATIONS = {
@@ -373,5 +378,8 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         # httpx logs request URLs at INFO, and Bot API URLs contain the bot token.
         "httpx": {"level": "WARNING"},
+        # WeasyPrint and fontTools log every layout step and font subset at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -24,6 +24,8 @@ urlpatterns = [
     path("intake/", include("intake.urls")),
     # Telegram linking, and the Telegram and SMS webhooks.
     path("notifications/", include("notifications.urls")),
+    # Printed request forms, entrance flyers and route sheets (PDF), and batches of them.
+    path("print/", include("printing.urls")),
     path("api/v1/", include("covidarnost.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -23,6 +23,8 @@ class Action(models.TextChoices):
     # Not status changes either: corrections by staff, and a volunteer paid back.
     UPDATE = "update", _("Corrected")
     REIMBURSE = "reimburse", _("Reimbursed")
+    # Not a status change: the request's details left the system on paper (printing app).
+    ROUTE_SHEET_PRINTED = "route_sheet_printed", _("Route sheet printed")
 
 
 @dataclass(frozen=True)

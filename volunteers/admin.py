@@ -39,6 +39,7 @@ class VolunteerAdminForm(forms.ModelForm):
             "languages",
             "notification_channel",
             "telegram_chat_id",
+            "show_first_name_on_flyer",
         )
 
     def clean(self):
@@ -103,6 +104,7 @@ class VolunteerAdmin(ScopedModelAdmin):
                 "fields": (
                     "notification_channel",
                     "telegram_chat_id",
+                    "show_first_name_on_flyer",
                     "safety_protocol_accepted_at",
                     "created_at",
                 )

@@ -168,3 +168,9 @@ class AvailabilityForm(forms.Form):
         ],
         help_text=_("If it cannot reach you, we send an email instead."),
     )
+    show_first_name_on_flyer = forms.BooleanField(
+        label=_("Show my first name on the entrance flyers of my blocks"),
+        help_text=_("Residents then know whom to expect. Only the first name, never the phone."),
+        required=False,
+        template_name=CHECKBOX_TEMPLATE,
+    )

@@ -96,6 +96,10 @@ class Volunteer(models.Model):
         default=NotificationChannel.EMAIL,
     )
     telegram_chat_id = models.CharField(_("Telegram chat"), max_length=32, blank=True)
+    # The entrance flyer of their blocks hangs in public: the name is printed only if they agree.
+    show_first_name_on_flyer = models.BooleanField(
+        _("show my first name on the flyers of my blocks"), default=False
+    )
     safety_protocol_accepted_at = models.DateTimeField(
         _("safety protocol accepted"), null=True, blank=True
     )

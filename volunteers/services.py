@@ -84,15 +84,25 @@ def volunteer_update_availability(
     is_available: bool,
     max_open_tasks: int,
     notification_channel: str | None = None,
+    show_first_name_on_flyer: bool | None = None,
 ) -> Volunteer:
-    """The volunteer says whether they can take tasks now, how many at once, and how to
-    reach them."""
+    """The volunteer says whether they can take tasks now, how many at once, how to reach
+    them, and whether their first name may be printed on their blocks' entrance flyers."""
     volunteer.is_available = is_available
     volunteer.max_open_tasks = max_open_tasks
     if notification_channel is not None:
         volunteer.notification_channel = notification_channel
+    if show_first_name_on_flyer is not None:
+        volunteer.show_first_name_on_flyer = show_first_name_on_flyer
     volunteer.full_clean(validate_unique=False, validate_constraints=False)
-    volunteer.save(update_fields=["is_available", "max_open_tasks", "notification_channel"])
+    volunteer.save(
+        update_fields=[
+            "is_available",
+            "max_open_tasks",
+            "notification_channel",
+            "show_first_name_on_flyer",
+        ]
+    )
     return volunteer
 
 

@@ -387,6 +387,7 @@ def profile(request, volunteer):
                 "is_available": volunteer.is_available,
                 "max_open_tasks": volunteer.max_open_tasks,
                 "notification_channel": volunteer.notification_channel,
+                "show_first_name_on_flyer": volunteer.show_first_name_on_flyer,
             }
         )
     return render(

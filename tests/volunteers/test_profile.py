@@ -1,5 +1,7 @@
 """Profile: "available now", the most tasks at once, and how to be notified."""
 
+import re
+
 import pytest
 
 from tests.volunteers.conftest import messages_of, page_text
@@ -74,3 +76,16 @@ def test_unknown_or_development_channel_is_refused(volunteer_client, volunteer, 
     assert response.status_code == 400
     volunteer.refresh_from_db()
     assert volunteer.notification_channel == "email"
+
+
+def test_volunteer_agrees_to_be_named_on_flyers_and_withdraws(volunteer_client, volunteer):
+    assert volunteer.show_first_name_on_flyer is False
+    form = {"max_open_tasks": "3", "notification_channel": "email"}
+    volunteer_client.post("/profile/", {**form, "show_first_name_on_flyer": "on"})
+    volunteer.refresh_from_db()
+    assert volunteer.show_first_name_on_flyer is True
+    text = page_text(volunteer_client.get("/profile/"))
+    assert re.search(r'name="show_first_name_on_flyer"[^>]* checked', text)
+    volunteer_client.post("/profile/", form)
+    volunteer.refresh_from_db()
+    assert volunteer.show_first_name_on_flyer is False

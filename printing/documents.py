@@ -1,0 +1,209 @@
+"""Building the printed pages: request forms, entrance flyers and route sheets, as PDF.
+
+Rendering only: what to print comes from the selectors, serials and history from the services.
+Every page of one print run goes into one HTML document, so WeasyPrint lays it out in one pass
+(a 40-block batch is one document of 440 pages, not 440 documents).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from printing.checks import font_paths
+from printing.layout import FORM_LAYOUT, KIND_SLOTS, NEED_SLOTS, Rect
+from printing.qr import form_qr_payload, qr_svg_data_uri
+from requests.kinds import kind_choices
+from requests.models import Payment, Urgency
+from requests.needs import need_choices
+
+
+class HotlineMissing(Exception):
+    """The group has no hotline phone: a form or flyer without one would strand the resident."""
+
+
+def phone_display(phone) -> str:
+    """A phone number the way people here write it (8 812 …), or "" when there is none."""
+    if not phone:
+        return ""
+    try:
+        text = phone.as_national
+    except AttributeError:
+        text = str(phone)
+    # No-break spaces: a number split over two lines is misread and misdialled.
+    return text.replace(" ", "\u00a0")
+
+
+def hotline_of(group) -> str:
+    hotline = phone_display(group.hotline_phone)
+    if not hotline:
+        raise HotlineMissing(
+            _("Set the hotline phone of the group first: it is printed on every form and flyer.")
+        )
+    return hotline
+
+
+@dataclass(frozen=True)
+class Item:
+    """One absolutely placed element of a form page."""
+
+    css: str
+    style: str
+    text: str = ""
+
+
+def _place(rect: Rect) -> str:
+    return f"left:{rect.x:g}mm;top:{rect.y:g}mm;width:{rect.w:g}mm;height:{rect.h:g}mm"
+
+
+# Words for residents, not the operators' terms: keyed like the model's choices.
+def _paper_payment_labels() -> dict[str, str]:
+    return {
+        Payment.CASH_ON_DELIVERY: _("I will pay cash on delivery"),
+        Payment.PREPAID: _("Already paid"),
+        Payment.FREE: _("I need help to pay"),
+    }
+
+
+def _paper_urgency_labels() -> dict[str, str]:
+    return {Urgency.URGENT: _("Urgent, today"), Urgency.NORMAL: _("Not urgent")}
+
+
+@dataclass
+class FormSheet:
+    """What stays the same on every form of one block; serial and QR code vary per page."""
+
+    block: object
+    items: list[Item] = field(default_factory=list)
+
+
+def form_sheet(*, block, group) -> FormSheet:
+    """The fixed part of a block's form, every element placed from FORM_LAYOUT."""
+    layout = FORM_LAYOUT
+    texts = layout.texts
+    hotline = hotline_of(group)
+    items = [Item("mark", _place(rect)) for rect in layout.marks]
+
+    def text(name: str, css: str, value: str) -> None:
+        items.append(Item(css, _place(texts[name]), value))
+
+    text("title", "t-title", _("We, your neighbours, will help"))
+    text("hotline", "t-hotline", _("Phone: %(phone)s") % {"phone": hotline})
+    text("group", "t-text", group.name)
+    text(
+        "block",
+        "t-text",
+        _("Building %(code)s: %(address)s") % {"code": block.code, "address": block.address},
+    )
+    text("next", "t-text", _("We will call you today or tomorrow."))
+    text("heading.kind", "t-heading", _("1. What do you need help with?"))
+    text("heading.needs", "t-heading", _("2. What should we buy or do?"))
+    text("label.details", "t-text", _("More details:"))
+    text("heading.when", "t-heading", _("3. When, and how will you pay?"))
+    text("label.due", "t-text", _("Needed by:"))
+    text("heading.about", "t-heading", _("4. About you"))
+    text("label.name", "t-text", _("Your name:"))
+    text("label.phone", "t-text", _("Phone:"))
+    text("label.flat", "t-text", _("Flat:"))
+    text("consent", "t-label", _("I agree that a volunteer may phone and visit me."))
+    items.append(
+        Item(
+            "t-warning",
+            _place(texts["warning"]),
+            " ".join(
+                [
+                    _("The volunteer will say your code word at the door."),
+                    _("Volunteers never ask for bank cards, PIN codes or money in advance."),
+                    _("In doubt? Do not open, call %(phone)s.") % {"phone": hotline},
+                ]
+            ),
+        )
+    )
+    text("stub.code_word", "t-text", _("Code word:"))
+    text("stub.keep", "t-keep", _("Keep this part"))
+    text("version", "t-version", _("Layout %(version)s") % {"version": layout.version})
+
+    labels: dict[str, str] = {}
+    for slot, (_slug, label) in enumerate(kind_choices(group)[:KIND_SLOTS]):
+        labels[f"kind.{slot}"] = str(label)
+    for slot, (_slug, label) in enumerate(need_choices(group)[:NEED_SLOTS]):
+        labels[f"need.{slot}"] = str(label)
+    for slot, label in enumerate(_paper_payment_labels().values()):
+        labels[f"payment.{slot}"] = label
+    urgency = _paper_urgency_labels()
+    labels["urgency.urgent"] = urgency[Urgency.URGENT]
+    labels["urgency.normal"] = urgency[Urgency.NORMAL]
+
+    for box in layout.fields:
+        if box.name.startswith(("kind.", "need.", "payment.")) and box.name not in labels:
+            continue  # an unused slot of this group's lists: no empty box to puzzle over
+        if box.kind == "checkbox":
+            items.append(Item("checkbox", _place(box.rect)))
+            if box.name in labels:
+                text(box.name, "t-label", labels[box.name])
+        elif box.kind == "comb":
+            items.extend(Item("comb-cell", _place(cell)) for cell in box.cell_rects())
+        else:
+            items.append(Item("answer", _place(box.rect)))
+            line_height = box.rect.h / box.lines
+            for line in range(1, box.lines):
+                y = box.rect.y + line * line_height
+                items.append(Item("rule", _place(Rect(box.rect.x + 2, y, box.rect.w - 4, 0))))
+    items.append(Item("cut", _place(Rect(0, layout.cut_line_y, 210, 0))))
+    return FormSheet(block=block, items=items)
+
+
+def form_page(*, sheet: FormSheet, serial: int, hotline: str) -> dict:
+    """One form: the block's fixed part plus its serial, in words and in the QR code."""
+    texts = FORM_LAYOUT.texts
+    payload = form_qr_payload(block_id=sheet.block.pk, serial=serial)
+    return {
+        "kind": "form",
+        "items": sheet.items,
+        "qr_style": _place(FORM_LAYOUT.qr),
+        "qr_uri": qr_svg_data_uri(payload),
+        "serial_style": _place(texts["serial"]),
+        "serial_text": _("No. %(serial)s") % {"serial": serial},
+        "stub_style": _place(texts["stub.serial"]),
+        "stub_text": _("Form No. %(serial)s · hotline %(phone)s")
+        % {"serial": serial, "phone": hotline},
+    }
+
+
+def flyer_page(*, block, group, volunteer_names: list[str]) -> dict:
+    """The entrance flyer of a block: the help on offer, the hotline, how to spot a fake."""
+    return {
+        "kind": "flyer",
+        "block": block,
+        "group": group,
+        "hotline": hotline_of(group),
+        "kinds": [str(label) for _slug, label in kind_choices(group)],
+        "volunteer_names": volunteer_names,
+    }
+
+
+def _font_context() -> dict:
+    return {name: path.as_uri() for name, path in font_paths().items()}
+
+
+def render_pdf(template: str, context: dict) -> bytes:
+    """Render a print template to PDF bytes, with the embedded DejaVu fonts."""
+    from weasyprint import HTML  # imported late: the start-up check reports a missing Pango
+
+    html = render_to_string(template, {**context, "fonts": _font_context()})
+    return HTML(string=html, base_url=None).write_pdf()
+
+
+def render_pages_pdf(pages: list[dict]) -> bytes:
+    """Forms and flyers, any mix, as one PDF of one layout pass."""
+    return render_pdf("printing/sheets.html", {"pages": pages})
+
+
+def render_pages_document(pages: list[dict]):
+    """The laid-out WeasyPrint document of these pages (batches join several of them)."""
+    from weasyprint import HTML
+
+    html = render_to_string("printing/sheets.html", {"pages": pages, "fonts": _font_context()})
+    return HTML(string=html, base_url=None).render()

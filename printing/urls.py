@@ -1,0 +1,11 @@
+from django.urls import path
+
+from printing import views
+
+app_name = "printing"
+
+urlpatterns = [
+    path("blocks/<uuid:pk>/form.pdf", views.request_forms, name="request_forms"),
+    path("blocks/<uuid:pk>/flyer.pdf", views.flyer, name="flyer"),
+    path("volunteers/<uuid:pk>/route.pdf", views.route_sheet, name="route_sheet"),
+]
