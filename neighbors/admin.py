@@ -19,6 +19,7 @@ from covidarnost.admin_scoping import (
 from neighbors.models import Block, Group, Neighbor, Network
 from neighbors.selectors import isolated_neighbors_due
 from neighbors.services import neighbor_create
+from printing.admin import print_flyers_and_forms
 from requests.exceptions import RequestError
 from volunteers.models import Volunteer, VolunteerStatus
 from volunteers.services import volunteer_assign_blocks
@@ -99,7 +100,11 @@ class BlockAdmin(ScopedModelAdmin):
     list_filter = ("group", HasVolunteerFilter)
     search_fields = ("code", "address")
     fields = ("group", "code", "address", "entrances", "floors", "latitude", "longitude")
-    actions = ["assign_to_volunteer"]
+    actions = ["assign_to_volunteer", print_flyers_and_forms]
+
+    def has_print_permission(self, request):
+        """Organizers and operators print flyers and forms for their group's blocks."""
+        return permissions.can_print(request.user)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(volunteer_count=Count("volunteers"))

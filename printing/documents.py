@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -20,7 +21,7 @@ from requests.models import Payment, Urgency
 from requests.needs import need_choices
 
 
-class HotlineMissing(Exception):
+class HotlineMissing(ValidationError):
     """The group has no hotline phone: a form or flyer without one would strand the resident."""
 
 
@@ -207,3 +208,9 @@ def render_pages_document(pages: list[dict]):
 
     html = render_to_string("printing/sheets.html", {"pages": pages, "fonts": _font_context()})
     return HTML(string=html, base_url=None).render()
+
+
+def join_documents(rendered: list) -> bytes:
+    """One PDF of the pages of several laid-out documents, in order (no second layout)."""
+    pages = [page for document in rendered for page in document.pages]
+    return rendered[0].copy(pages).write_pdf()

@@ -18,21 +18,32 @@ def route_sheet_tasks(*, volunteer: Volunteer) -> QuerySet[HelpRequest]:
     )
 
 
-def flyer_volunteer_names(*, block) -> list[str]:
-    """First names of the block's verified volunteers who agreed to be named on its flyer.
+def flyer_volunteer_names_by_block(*, blocks) -> dict[object, list[str]]:
+    """For each block, the first names of its verified volunteers who agreed to be named on
+    its flyer (one query for any number of blocks).
 
     First names only, and only with the volunteer's consent (their profile says so): a flyer
     hangs in a public entrance.
     """
-    names = (
-        Volunteer.objects.filter(
-            blocks=block,
-            show_first_name_on_flyer=True,
-            status=VolunteerStatus.VERIFIED,
-            user__is_active=True,
+    rows = (
+        Volunteer.blocks.through.objects.filter(
+            block__in=blocks,
+            volunteer__show_first_name_on_flyer=True,
+            volunteer__status=VolunteerStatus.VERIFIED,
+            volunteer__user__is_active=True,
         )
-        .exclude(user__first_name="")
-        .order_by("user__first_name")
-        .values_list("user__first_name", flat=True)
+        .exclude(volunteer__user__first_name="")
+        .order_by("volunteer__user__first_name")
+        .values_list("block_id", "volunteer__user__first_name")
     )
-    return list(dict.fromkeys(name.strip() for name in names))
+    names: dict[object, list[str]] = {}
+    for block_id, first_name in rows:
+        block_names = names.setdefault(block_id, [])
+        if first_name.strip() not in block_names:
+            block_names.append(first_name.strip())
+    return names
+
+
+def flyer_volunteer_names(*, block) -> list[str]:
+    """The first names printed on one block's flyer (see flyer_volunteer_names_by_block)."""
+    return flyer_volunteer_names_by_block(blocks=[block]).get(block.pk, [])

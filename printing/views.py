@@ -8,7 +8,7 @@ language choice says otherwise.
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.cache import never_cache
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from covidarnost import permissions
 from printing import services
 from printing.documents import HotlineMissing
-from printing.models import MAX_FORMS_PER_BLOCK
+from printing.models import MAX_FORMS_PER_BLOCK, PrintBatchStatus
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 
@@ -45,7 +45,7 @@ def _forms_count(request) -> int:
 
 
 def _hotline_missing(request, error: HotlineMissing) -> HttpResponse:
-    return render(request, "printing/cannot_print.html", {"message": str(error)}, status=409)
+    return render(request, "printing/cannot_print.html", {"message": error.messages[0]}, status=409)
 
 
 @never_cache
@@ -82,3 +82,24 @@ def route_sheet(request, pk):
         pdf = services.route_sheet_print(volunteer=volunteer, actor=request.user)
     # The file holds residents' details: no caching anywhere on the way (never_cache).
     return _pdf(pdf, "route-sheet.pdf")
+
+
+@never_cache
+@require_GET
+def batch_status(request, pk):
+    """Progress of a batch (the page reloads itself while it runs), then the download link."""
+    batch = permissions.get_print_batch(request.user, pk)
+    return render(request, "printing/batch.html", {"batch": batch, "title": str(batch)})
+
+
+@never_cache
+@require_GET
+def batch_download(request, pk):
+    batch = permissions.get_print_batch(request.user, pk)
+    if batch.status != PrintBatchStatus.DONE or not batch.file:
+        raise Http404
+    return FileResponse(
+        batch.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"print-{batch.created_at:%Y-%m-%d}-{batch}.pdf",
+    )

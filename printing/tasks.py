@@ -1,0 +1,11 @@
+"""Celery task that makes a print batch's PDF. Takes the batch id only."""
+
+from celery import shared_task
+
+from printing import services
+from requests.tasks import TASK_OPTIONS
+
+
+@shared_task(name=services.RENDER_PRINT_BATCH, **TASK_OPTIONS)
+def render_print_batch(batch_id: str) -> str:
+    return services.print_batch_render(batch_id=batch_id).status
