@@ -11,7 +11,6 @@ people, not residents.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,6 +20,7 @@ from django.utils import timezone
 
 from intake.models import ResidentNotice
 from neighbors.models import Block, Group, Neighbor
+from printing.models import PrintBatch
 from requests.models import (
     CONSULTATION_SKILLS,
     IN_HAND,
@@ -32,10 +32,6 @@ from requests.models import (
 )
 from users.models import Role
 from volunteers.models import Volunteer
-
-if TYPE_CHECKING:
-    from neighbors.models import Block
-    from printing.models import PrintBatch
 
 # How each model reaches its group; used to scope every queryset a user sees.
 GROUP_PATHS: dict[str, str] = {
@@ -358,8 +354,6 @@ def can_print(user) -> bool:
 
 def get_block_for_print(user, pk) -> Block:
     """A block whose forms and flyer the user may print, or 404 (for anyone else alike)."""
-    from neighbors.models import Block
-
     if not can_print(user):
         raise Http404
     return _get_or_404(scope(Block.objects.select_related("group"), user), pk)
@@ -374,8 +368,6 @@ def get_volunteer_for_route_sheet(user, pk) -> Volunteer:
 
 def get_print_batch(user, pk) -> PrintBatch:
     """A batch of printed forms and flyers of the user's group, or 404."""
-    from printing.models import PrintBatch
-
     if not can_print(user):
         raise Http404
     return _get_or_404(scope(PrintBatch.objects.all(), user), pk)

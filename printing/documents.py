@@ -7,15 +7,25 @@ Every page of one print run goes into one HTML document, so WeasyPrint lays it o
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+)
 
 from printing.checks import font_paths
 from printing.layout import FORM_LAYOUT, KIND_SLOTS, NEED_SLOTS, Rect
-from printing.qr import form_qr_payload, qr_svg_data_uri
+from printing.qr import form_qr_payload, qr_png_data_uri
 from requests.kinds import kind_choices
 from requests.models import Payment, Urgency
 from requests.needs import need_choices
@@ -74,10 +84,17 @@ def _paper_urgency_labels() -> dict[str, str]:
 
 @dataclass
 class FormSheet:
-    """What stays the same on every form of one block; serial and QR code vary per page."""
+    """A block's form: the fixed part (the same for the group's blocks) and its block line.
+
+    The serial, the QR code and the block line vary per page and are laid out on their own
+    small page, drawn over the fixed part (see compose), so a batch of 440 forms lays the
+    busy fixed part out once instead of 440 times.
+    """
 
     block: object
     items: list[Item] = field(default_factory=list)
+    block_line: Item | None = None
+    key: int = 0
 
 
 def form_sheet(*, block, group) -> FormSheet:
@@ -93,11 +110,6 @@ def form_sheet(*, block, group) -> FormSheet:
     text("title", "t-title", _("We, your neighbours, will help"))
     text("hotline", "t-hotline", _("Phone: %(phone)s") % {"phone": hotline})
     text("group", "t-text", group.name)
-    text(
-        "block",
-        "t-text",
-        _("Building %(code)s: %(address)s") % {"code": block.code, "address": block.address},
-    )
     text("next", "t-text", _("We will call you today or tomorrow."))
     text("heading.kind", "t-heading", _("1. What do you need help with?"))
     text("heading.needs", "t-heading", _("2. What should we buy or do?"))
@@ -153,21 +165,24 @@ def form_sheet(*, block, group) -> FormSheet:
                 y = box.rect.y + line * line_height
                 items.append(Item("rule", _place(Rect(box.rect.x + 2, y, box.rect.w - 4, 0))))
     items.append(Item("cut", _place(Rect(0, layout.cut_line_y, 210, 0))))
-    return FormSheet(block=block, items=items)
+    block_line = Item(
+        "t-text",
+        _place(texts["block"]),
+        _("Building %(code)s: %(address)s") % {"code": block.code, "address": block.address},
+    )
+    # Same group, same language: the same fixed part, laid out once for all blocks of a run.
+    key = (str(group.pk), translation.get_language(), tuple(items))
+    return FormSheet(block=block, items=items, block_line=block_line, key=hash(key))
 
 
 def form_page(*, sheet: FormSheet, serial: int, hotline: str) -> dict:
     """One form: the block's fixed part plus its serial, in words and in the QR code."""
-    texts = FORM_LAYOUT.texts
     payload = form_qr_payload(block_id=sheet.block.pk, serial=serial)
     return {
         "kind": "form",
-        "items": sheet.items,
-        "qr_style": _place(FORM_LAYOUT.qr),
-        "qr_uri": qr_svg_data_uri(payload),
-        "serial_style": _place(texts["serial"]),
+        "sheet": sheet,
+        "qr_uri": qr_png_data_uri(payload),
         "serial_text": _("No. %(serial)s") % {"serial": serial},
-        "stub_style": _place(texts["stub.serial"]),
         "stub_text": _("Form No. %(serial)s · hotline %(phone)s")
         % {"serial": serial, "phone": hotline},
     }
@@ -198,19 +213,122 @@ def render_pdf(template: str, context: dict) -> bytes:
 
 
 def render_pages_pdf(pages: list[dict]) -> bytes:
-    """Forms and flyers, any mix, as one PDF of one layout pass."""
-    return render_pdf("printing/sheets.html", {"pages": pages})
+    """Forms and flyers, any mix, in order, as one PDF.
+
+    Two WeasyPrint documents, each laid out in one pass: the distinct full pages (flyers and
+    each fixed part of a form) and the small per-form pages (block line, serial, QR code);
+    then compose() draws each form page from its fixed part and its own small page.
+    """
+    full_pages: list[dict] = []
+    overlays: list[dict] = []
+    fixed_parts: dict[int, int] = {}
+    plan: list[tuple[int, int | None]] = []
+    for page in pages:
+        if page["kind"] != "form":
+            full_pages.append(page)
+            plan.append((len(full_pages) - 1, None))
+            continue
+        sheet = page["sheet"]
+        if sheet.key not in fixed_parts:
+            full_pages.append({"kind": "form", "items": sheet.items})
+            fixed_parts[sheet.key] = len(full_pages) - 1
+        overlays.append(page)
+        plan.append((fixed_parts[sheet.key], len(overlays) - 1))
+    full_pdf = render_pdf("printing/sheets.html", {"pages": full_pages})
+    overlay_pdf = b""
+    if overlays:
+        overlay_pdf = render_pdf(
+            "printing/overlays.html", {"pages": overlays, "positions": _overlay_positions()}
+        )
+    return compose(full_pdf, overlay_pdf, plan)
 
 
-def render_pages_document(pages: list[dict]):
-    """The laid-out WeasyPrint document of these pages (batches join several of them)."""
-    from weasyprint import HTML
+def _overlay_positions() -> str:
+    """CSS placing the varying part of a form, from FORM_LAYOUT (classes, not per-element
+    style attributes, which WeasyPrint would parse again on every page)."""
+    texts = FORM_LAYOUT.texts
+    places = {
+        "block": texts["block"],
+        "qr": FORM_LAYOUT.qr,
+        "serial": texts["serial"],
+        "stub": texts["stub.serial"],
+    }
+    return "\n".join(f".{name} {{ {_place(rect)} }}" for name, rect in places.items())
 
-    html = render_to_string("printing/sheets.html", {"pages": pages, "fonts": _font_context()})
-    return HTML(string=html, base_url=None).render()
+
+def _shared_resources(writer, page, cache: dict):
+    """The page's resources, copied into the writer once per distinct dictionary.
+
+    WeasyPrint gives every page the document's whole resource dictionary (all its images and
+    fonts); copied per page, a 440-form batch would hold 440 copies of 440 image entries.
+    """
+    resources = page["/Resources"].get_object()
+    # Pages of one WeasyPrint document share one dictionary; the fingerprint guards the rest.
+    xobjects = resources.get("/XObject") or {}
+    key = (id(page.pdf), len(xobjects), repr(resources.raw_get("/Font")))
+    if key not in cache:
+        cache[key] = writer._add_object(resources.clone(writer))
+    return cache[key]
 
 
-def join_documents(rendered: list) -> bytes:
-    """One PDF of the pages of several laid-out documents, in order (no second layout)."""
-    pages = [page for document in rendered for page in document.pages]
-    return rendered[0].copy(pages).write_pdf()
+def _as_form_xobject(writer, page, resources_cache: dict):
+    """A page's drawing as a Form XObject with its own resources (no clash of font names)."""
+    form = DecodedStreamObject()
+    form.set_data(page.get_contents().get_data())
+    form[NameObject("/Type")] = NameObject("/XObject")
+    form[NameObject("/Subtype")] = NameObject("/Form")
+    form[NameObject("/BBox")] = ArrayObject([FloatObject(v) for v in page.mediabox])
+    form[NameObject("/Resources")] = _shared_resources(writer, page, resources_cache)
+    return writer._add_object(form.flate_encode())
+
+
+def compose(full_pdf: bytes, overlay_pdf: bytes, plan: list[tuple[int, int | None]]) -> bytes:
+    """One PDF from a plan of (full page, overlay page or None): each planned page is the
+    full page, with the overlay page drawn over it when there is one. A fixed part used by
+    many forms is stored once and drawn by reference."""
+
+    full = PdfReader(io.BytesIO(full_pdf))
+    overlay = PdfReader(io.BytesIO(overlay_pdf)) if overlay_pdf else None
+    writer = PdfWriter()
+    fixed_forms: dict[int, object] = {}
+    resources: dict = {}
+    for full_index, overlay_index in plan:
+        base = full.pages[full_index]
+        if overlay_index is None:
+            writer.add_page(base)
+            continue
+        if full_index not in fixed_forms:
+            fixed_forms[full_index] = _as_form_xobject(writer, base, resources)
+        page = PageObject.create_blank_page(width=base.mediabox.width, height=base.mediabox.height)
+        page[NameObject("/Resources")] = DictionaryObject(
+            {
+                NameObject("/XObject"): DictionaryObject(
+                    {
+                        NameObject("/Fixed"): fixed_forms[full_index],
+                        NameObject("/Own"): _as_form_xobject(
+                            writer, overlay.pages[overlay_index], resources
+                        ),
+                    }
+                )
+            }
+        )
+        contents = DecodedStreamObject()
+        contents.set_data(b"q /Fixed Do Q q /Own Do Q")
+        page[NameObject("/Contents")] = writer._add_object(contents)
+        writer.add_page(page)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def join_pdfs(parts: list[bytes]) -> bytes:
+    """One PDF of several, in order (a batch is made in chunks to show its progress)."""
+
+    if len(parts) == 1:
+        return parts[0]
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(io.BytesIO(part))
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()

@@ -183,9 +183,9 @@ def print_batch_render(*, batch_id) -> PrintBatch:
             for start in range(0, len(blocks), BATCH_CHUNK_BLOCKS):
                 chunk = blocks[start : start + BATCH_CHUNK_BLOCKS]
                 pages = _batch_pages(batch, chunk, names, hotline)
-                rendered.append(documents.render_pages_document(pages))
+                rendered.append(documents.render_pages_pdf(pages))
                 PrintBatch.objects.filter(pk=batch.pk).update(blocks_done=start + len(chunk))
-            pdf = documents.join_documents(rendered)
+            pdf = documents.join_pdfs(rendered)
     except (OperationalError, InterfaceError):
         raise  # the database hiccuped: the task retries with backoff
     except Exception:

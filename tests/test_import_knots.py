@@ -5,13 +5,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 APPS = ("covidarnost", "demo", "intake", "neighbors", "notifications", "requests", "users")
-APPS += ("volunteers",)
+APPS += ("printing", "volunteers")
 # Imports that must run late for a reason other than a cycle.
 LATE_ON_PURPOSE = {
     "requests/apps.py",  # receivers connect in AppConfig.ready, after the models load
     "intake/apps.py",
     "covidarnost/shadowing.py",  # patches DRF before it is imported elsewhere
     "covidarnost/api_throttles.py",  # redis is optional (no REDIS_URL in the demo)
+    "printing/apps.py",  # registers its system check in AppConfig.ready
+    # WeasyPrint loads Pango when imported: without it the start-up check must say so,
+    # not every page of the site fail to import.
+    "printing/checks.py",
+    "printing/documents.py",
 }
 
 

@@ -106,7 +106,7 @@ def test_a_finished_batch_is_not_made_twice(client, order, organizer, block):
 
 def test_a_failure_marks_the_batch_failed(client, order, organizer, block):
     client.force_login(organizer)
-    with mock.patch.object(documents, "render_pages_document", side_effect=RuntimeError("boom")):
+    with mock.patch.object(documents, "render_pages_pdf", side_effect=RuntimeError("boom")):
         order([block])
     batch = PrintBatch.objects.get()
     assert batch.status == PrintBatchStatus.FAILED
