@@ -53,7 +53,11 @@ def apply_to_each(model_admin, request, queryset, change, done_message) -> None:
 
     change(obj) calls a service; its refusals (RequestError, ValidationError) are listed per
     object, the others still go through. done_message(n) is an ngettext string with %(count)d.
+    Each change goes into the admin's log with who did it (Django logs form saves, not
+    actions).
     """
+    action = request.POST.get("action", "")
+    label = model_admin.get_actions(request).get(action, (None, action, action))[2]
     failures, done = [], 0
     for obj in queryset:
         try:
@@ -62,6 +66,7 @@ def apply_to_each(model_admin, request, queryset, change, done_message) -> None:
             failures.append((obj, error))
         else:
             done += 1
+            model_admin.log_change(request, obj, str(label))
     if done:
         model_admin.message_user(request, done_message(done) % {"count": done}, messages.SUCCESS)
     report_errors(model_admin, request, failures)

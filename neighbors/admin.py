@@ -126,6 +126,8 @@ class BlockAdmin(ScopedModelAdmin):
                 except (RequestError, ValidationError) as error:
                     report_errors(self, request, [(volunteer, error)])
                     return None
+                codes = ", ".join(block.code for block in queryset)
+                self.log_change(request, volunteer, f"{_('Assign blocks to a volunteer')}: {codes}")
                 count = len(queryset)
                 self.message_user(
                     request,
