@@ -34,3 +34,6 @@ urlpatterns = [
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.login_form = AdminLoginForm
 admin.site.site_title = settings.ADMIN_SITE_HEADER
+
+# A lost database connection answers 503 "try again" instead of a server error.
+handler500 = "covidarnost.errors.handler500"
