@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,11 +31,11 @@ def free_port() -> int:
 
 
 def database_url() -> str:
-    settings = connection.settings_dict
-    host = settings["HOST"] or "127.0.0.1"
-    port = settings["PORT"] or 5432
-    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
-    return f"postgres://{settings['USER']}{password}@{host}:{port}/{settings['NAME']}"
+    db = connection.settings_dict
+    host = db["HOST"] or "127.0.0.1"
+    port = db["PORT"] or 5432
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{host}:{port}/{db['NAME']}"
 
 
 def app_environment(**extra: str) -> dict[str, str]:
@@ -44,9 +45,11 @@ def app_environment(**extra: str) -> dict[str, str]:
         if not key.startswith(("DJANGO_", "REDIS_URL", "CELERY_", "TASK_LIST"))
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="covidarnost.settings",
+        # Production settings but for unhashed static files (see live_settings.py).
+        DJANGO_SETTINGS_MODULE="tests.faults.live_settings",
         DEBUG="0",
-        SECRET_KEY="faults-test-secret-key-0123456789-0123456789-0123456789",
+        # The test's own key: sessions made by the test are valid in the app.
+        SECRET_KEY=settings.SECRET_KEY,
         SECURE_SSL_REDIRECT="0",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DATABASE_URL=database_url(),
