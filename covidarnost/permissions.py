@@ -18,9 +18,11 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from hotline.models import CallLog
 from intake.models import ResidentNotice
 from neighbors.models import Block, Group, Neighbor
 from printing.models import PrintBatch
+from recurring.models import RecurringRequest
 from requests.models import (
     CONSULTATION_SKILLS,
     IN_HAND,
@@ -45,6 +47,8 @@ GROUP_PATHS: dict[str, str] = {
     "requests.offer": "help_request__block__group",
     "notifications.notificationlog": "help_request__block__group",
     "intake.residentnotice": "help_request__block__group",
+    "hotline.calllog": "group",
+    "recurring.recurringrequest": "block__group",
     # Built-in kinds (no group) are the coordinators' business.
     "requests.requestkind": "group",
     "printing.printbatch": "group",
@@ -404,11 +408,15 @@ ADMIN_RIGHTS: dict[str, dict[str, frozenset[str]]] = {
         "requests.offer": frozenset({"view"}),
         "notifications.notificationlog": frozenset({"view"}),
         "requests.requestkind": frozenset({"view", "add", "change"}),
+        "hotline.calllog": frozenset({"view", "add", "change"}),
+        "recurring.recurringrequest": frozenset({"view", "add", "change"}),
     },
     Role.OPERATOR: {
         "neighbors.block": frozenset({"view"}),
         "neighbors.neighbor": frozenset({"view", "add", "change"}),
         "requests.helprequest": frozenset({"view", "add", "change"}),
+        "hotline.calllog": frozenset({"view", "add", "change"}),
+        "recurring.recurringrequest": frozenset({"view", "add", "change"}),
     },
 }
 
@@ -485,3 +493,28 @@ def get_notice_for_intake(user, pk):
     """A notice to a resident of the desk user's group, or 404."""
     intake_group_or_404(user)
     return _get_or_404(scope(ResidentNotice.objects.all(), user), pk)
+
+
+def can_use_hotline_log(user) -> bool:
+    """Operators and organizers log the group's hotline calls that are not requests."""
+    return can_use_intake_desk(user)
+
+
+def hotline_group_or_404(user):
+    """The group whose hotline log the user keeps, or 404 for everyone else."""
+    if not can_use_hotline_log(user):
+        raise Http404
+    return user.group
+
+
+def get_call_for_hotline(user, pk) -> CallLog:
+    """A logged call of the user's group, for its operators and organizers, or 404."""
+    hotline_group_or_404(user)
+    return _get_or_404(scope(CallLog.objects.all(), user), pk)
+
+
+def get_recurring_for_desk(user, pk) -> RecurringRequest:
+    """A recurring request of the desk user's group, or 404 (for everyone else alike)."""
+    intake_group_or_404(user)
+    queryset = RecurringRequest.objects.select_related("neighbor", "block")
+    return _get_or_404(scope(queryset, user), pk)

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "intake",
     "demo",
     "printing.apps.PrintingConfig",
+    "hotline",
+    "recurring",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +162,10 @@ if env.str("CELERY_UNACKED_RESTORE_INTERVAL", default=""):
         "CELERY_UNACKED_RESTORE_INTERVAL"
     )
     CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_throttle"] = 1
+
+# --- Recurring requests (recurring.services) ---------------------------------------------
+# How long before its due time each occurrence becomes a request (and is offered).
+RECURRING_LEAD_HOURS = env.int("RECURRING_LEAD_HOURS", default=24)
 
 # --- Matching and reminders (requests.matching, requests.tasks) ---------------------------
 MATCHING = {

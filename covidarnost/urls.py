@@ -21,6 +21,9 @@ urlpatterns = [
     # Help-request pages for helpers and organizers, and webhooks.
     path("", include("requests.urls")),
     # The operators' intake desk: phone-first lookup, requests from calls and paper forms.
+    # The hotline log and recurring requests, next to the desk that links to them.
+    path("intake/calls/", include("hotline.urls")),
+    path("intake/recurring/", include("recurring.urls")),
     path("intake/", include("intake.urls")),
     # Telegram linking, and the Telegram and SMS webhooks.
     path("notifications/", include("notifications.urls")),

@@ -26,6 +26,7 @@ class MessageKind(StrEnum):
     UNDELIVERABLE_ALERT = "undeliverable_alert"
     NO_CANDIDATES_ALERT = "no_candidates_alert"
     CHECKIN_LIST = "checkin_list"
+    FAKE_VOLUNTEER_ALERT = "fake_volunteer_alert"
 
 
 SUBJECTS = {
@@ -36,6 +37,7 @@ SUBJECTS = {
     MessageKind.UNDELIVERABLE_ALERT: _("Request %(short_id)s could not be delivered"),
     MessageKind.NO_CANDIDATES_ALERT: _("Request %(short_id)s: no volunteer to offer it to"),
     MessageKind.CHECKIN_LIST: _("Neighbours to call today"),
+    MessageKind.FAKE_VOLUNTEER_ALERT: _("A caller reported a fake volunteer"),
 }
 
 
@@ -87,6 +89,7 @@ def build_context(
             decline_url=site_link(f"/offers/{offer_id}/decline/"),
         )
     context["checkin_url"] = site_link(settings.NOTIFICATIONS["CHECKIN_LIST_PATH"])
+    context["calls_url"] = site_link("/intake/calls/")
     return context
 
 

@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 
 from covidarnost.geo import METRES_PER_DEGREE, haversine_m
 from covidarnost.permissions import consultant_filter
+from recurring.models import RecurringOccurrence
 from requests.models import IN_HAND, HelpRequest, Offer, RequestKind, Skill, Status
 from users.models import Role
 from volunteers.models import Volunteer, VolunteerStatus
@@ -84,6 +85,8 @@ class Candidate:
     max_open_tasks: int
     same_block: bool = False
     helped_before: bool = False
+    # Did the previous occurrence of this recurring request (recurring.RecurringOccurrence).
+    did_last_one: bool = False
     skills: list[str] = field(default_factory=list)
     language: str = ""
     score: float = 0.0
@@ -92,6 +95,7 @@ class Candidate:
         distance = self.distance_m if self.distance_m is not None else math.inf
         # The id last: equal candidates come in the same order whichever query found them.
         return (
+            not self.did_last_one,
             not self.same_block,
             not self.helped_before,
             -self.score,
@@ -103,6 +107,8 @@ class Candidate:
     def reason(self) -> str:
         """Why this volunteer ranks here, for organizers: "same block · 1.2 km, 0 open tasks"."""
         parts = []
+        if self.did_last_one:
+            parts.append(_("did the last one of this recurring request"))
         if self.same_block:
             parts.append(_("same block"))
         if self.helped_before:
@@ -276,6 +282,15 @@ def _score(candidate: Candidate) -> float:
     )
 
 
+def _first_choice_id(help_request: HelpRequest):
+    """For an occurrence of a recurring request: who did the previous one."""
+    return (
+        RecurringOccurrence.objects.filter(help_request_id=help_request.pk)
+        .values_list("offer_first_to_id", flat=True)
+        .first()
+    )
+
+
 def _previous_helper_id(help_request: HelpRequest):
     return (
         HelpRequest.objects.filter(neighbor_id=help_request.neighbor_id, status=Status.DELIVERED)
@@ -296,6 +311,7 @@ _VOLUNTEER_BLOCKS = Volunteer.blocks.through._meta.db_table
 _USERS = Volunteer._meta.get_field("user").related_model._meta.db_table
 _REQUESTS = HelpRequest._meta.db_table
 _OFFERS = Offer._meta.db_table
+_OCCURRENCES = RecurringOccurrence._meta.db_table
 _PG_FROM = f"""
     FROM {_VOLUNTEERS} v
     JOIN {_USERS} u ON u.id = v.user_id
@@ -338,16 +354,22 @@ _PG_BLOCK = f"""
     {_PG_FROM}
     JOIN {_VOLUNTEER_BLOCKS} vb ON vb.volunteer_id = v.id AND vb.block_id = %(block)s
     WHERE {_PG_ELIGIBLE}{_PG_SKILL}"""
+# The neighbour's previous helper and, for an occurrence of a recurring request, whoever did
+# the previous occurrence ('first'): offered it before anyone else.
+_PG_FIRST_CHOICE = f"""(
+        SELECT o.offer_first_to_id FROM {_OCCURRENCES} o
+        WHERE o.help_request_id = %(request)s)"""  # noqa: S608 - constants only
 _PG_PREVIOUS = f"""
-    SELECT 'previous', NULL::float8, {_PG_COLUMNS}
+    SELECT CASE WHEN v.id = {_PG_FIRST_CHOICE} THEN 'first' ELSE 'previous' END,
+        NULL::float8, {_PG_COLUMNS}
     {_PG_FROM}
-    WHERE v.id = (
+    WHERE v.id IN ((
         SELECT p.volunteer_id FROM {_REQUESTS} p
         WHERE p.neighbor_id = %(neighbor)s AND p.status = '{Status.DELIVERED.value}'
             AND p.id <> %(request)s
         ORDER BY p.delivered_at DESC
         LIMIT 1
-    ) AND {_PG_ELIGIBLE}{_PG_SKILL}"""  # noqa: S608 - constants only
+    ), {_PG_FIRST_CHOICE}) AND {_PG_ELIGIBLE}{_PG_SKILL}"""  # noqa: S608 - constants only
 
 
 _PG_STATEMENT = "\nUNION ALL\n".join((_PG_NEAREST, _PG_BLOCK, _PG_PREVIOUS))
@@ -439,6 +461,7 @@ def _collect_postgres(help_request: HelpRequest, *, skill: str, radius_m: float,
     }
     fetch = _first_fetch(limit)
     rows: dict = {}
+    first_choice = set()
     with connection.cursor() as cursor:
         while True:
             fetched = []
@@ -452,8 +475,10 @@ def _collect_postgres(help_request: HelpRequest, *, skill: str, radius_m: float,
                     rows[row["pk"]] = (
                         row,
                         same_block or source == "block",
-                        helped or source == "previous",
+                        helped or source in ("previous", "first"),
                     )
+                    if source == "first":
+                        first_choice.add(row["pk"])
             # The UNION ALL keeps each branch's order in practice, not by contract.
             fetched.sort(key=lambda row: row["planar"])
             found = _nearest_of_fetched(
@@ -472,18 +497,19 @@ def _collect_postgres(help_request: HelpRequest, *, skill: str, radius_m: float,
     for distance, row in found:
         distances[row["pk"]] = distance
         rows.setdefault(row["pk"], (row, False, False))
-    return rows, distances
+    return rows, distances, first_choice
 
 
 def _collect_orm(help_request: HelpRequest, *, skill: str, radius_m: float, limit: int, finder):
-    """(rows, distances): {pk: (row, same_block, helped_before)} and {pk: metres} of nearest."""
+    """(rows, distances, first choice): {pk: (row, same_block, helped_before)}, {pk: metres}
+    of the nearest, and the pks of who did a recurring request's previous occurrence."""
     block = help_request.block
     base = eligible_volunteers(help_request, skill)
     rows: dict = {}
     for row in base.filter(blocks=block).values(*FIELDS):
         rows[row["pk"]] = (row, True, False)
-    previous = _previous_helper_id(help_request)
-    if previous is not None:
+    first = _first_choice_id(help_request)
+    for previous in {_previous_helper_id(help_request), first} - {None}:
         if previous in rows:
             row, same_block, _helped = rows[previous]
             rows[previous] = (row, same_block, True)
@@ -496,7 +522,7 @@ def _collect_orm(help_request: HelpRequest, *, skill: str, radius_m: float, limi
     ):
         distances[row["pk"]] = distance
         rows.setdefault(row["pk"], (row, False, False))
-    return rows, distances
+    return rows, distances, {first} & set(rows)
 
 
 def rank_candidates(
@@ -518,11 +544,11 @@ def rank_candidates(
 
     skill = needed_skill(help_request)
     if finder is None and connection.vendor == "postgresql":
-        rows, distances = _collect_postgres(
+        rows, distances, first_choice = _collect_postgres(
             help_request, skill=skill, radius_m=radius_m, limit=limit
         )
     else:
-        rows, distances = _collect_orm(
+        rows, distances, first_choice = _collect_orm(
             help_request, skill=skill, radius_m=radius_m, limit=limit, finder=finder or nearest
         )
 
@@ -544,6 +570,7 @@ def rank_candidates(
             max_open_tasks=row["max_open_tasks"],
             same_block=same_block,
             helped_before=helped_before,
+            did_last_one=pk in first_choice,
             skills=_skills_for(skill, row),
             language=language,
         )

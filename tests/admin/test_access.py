@@ -103,7 +103,7 @@ def test_operator_index_lists_only_their_models(login, operator):
         for app in response.context["available_apps"]
         for model in app["models"]
     }
-    assert models == {"Block", "Neighbor", "HelpRequest"}
+    assert models == {"Block", "Neighbor", "HelpRequest", "CallLog", "RecurringRequest"}
 
 
 def test_django_permission_groups_are_not_in_the_admin(login, coordinator):

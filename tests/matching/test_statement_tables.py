@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
+from recurring.models import RecurringOccurrence
 from requests import matching
 from requests.models import HelpRequest, Offer
 from tests.conftest import pytest_collection_modifyitems
@@ -22,6 +23,7 @@ def test_statement_reads_each_models_table():
         User._meta.db_table,
         HelpRequest._meta.db_table,
         Offer._meta.db_table,
+        RecurringOccurrence._meta.db_table,
     }
     named = set(re.findall(r"(?:FROM|JOIN)\s+(?!LATERAL)(\w+)", matching._PG_STATEMENT))
     assert named == tables

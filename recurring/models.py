@@ -1,0 +1,140 @@
+"""Recurring requests: "every week on Tuesday", "every two weeks". Celery beat makes each
+occurrence a HelpRequest ahead of its due time (recurring.services.recurring_requests_spawn).
+"""
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from requests.models import DETAILS_MAX_LENGTH, KIND_SLUG_MAX_LENGTH
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class RecurringState(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
+    STOPPED = "stopped", _("Stopped")
+
+
+class RecurringRequest(models.Model):
+    """What a resident needs again and again, and when; each time becomes a HelpRequest."""
+
+    neighbor = models.ForeignKey(
+        "neighbors.Neighbor",
+        verbose_name=_("resident"),
+        on_delete=models.PROTECT,
+        related_name="recurring_requests",
+    )
+    block = models.ForeignKey(
+        "neighbors.Block", verbose_name=_("block"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=KIND_SLUG_MAX_LENGTH)
+    needs = models.JSONField(_("needs"), default=list, blank=True)
+    details = models.TextField(
+        _("what is needed"), validators=[MaxLengthValidator(DETAILS_MAX_LENGTH)]
+    )
+    interval_weeks = models.PositiveSmallIntegerField(
+        _("every how many weeks"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(8)],
+    )
+    weekday = models.PositiveSmallIntegerField(_("day of the week"), choices=Weekday.choices)
+    time = models.TimeField(_("needed by (time of day)"))
+    next_due_at = models.DateTimeField(_("next one needed by"))
+    state = models.CharField(
+        _("state"), max_length=8, choices=RecurringState.choices, default=RecurringState.ACTIVE
+    )
+    last_volunteer = models.ForeignKey(
+        "volunteers.Volunteer",
+        verbose_name=_("volunteer of the last one"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recurring request")
+        verbose_name_plural = _("recurring requests")
+        ordering = ["next_due_at"]
+        indexes = [
+            # The beat task: active ones due within the lead time.
+            models.Index(fields=["state", "next_due_at"], name="recurring_state_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.block.code} · {self.get_weekday_display()} · {self.pk}"
+
+
+class RecurringOccurrence(models.Model):
+    """One due time of a recurring request and the HelpRequest made for it.
+
+    The unique (recurring, due_at) pair is what makes the beat task idempotent: a second run,
+    or two beats at once, can never make a second request for the same time.
+    """
+
+    recurring = models.ForeignKey(
+        RecurringRequest, on_delete=models.CASCADE, related_name="occurrences"
+    )
+    due_at = models.DateTimeField(_("needed by"))
+    help_request = models.OneToOneField(
+        "requests.HelpRequest",
+        verbose_name=_("help request"),
+        on_delete=models.CASCADE,
+        related_name="recurring_occurrence",
+    )
+    # Offered first to whoever did the previous occurrence (requests.matching reads this).
+    offer_first_to = models.ForeignKey(
+        "volunteers.Volunteer", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("occurrence")
+        verbose_name_plural = _("occurrences")
+        ordering = ["-due_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recurring", "due_at"], name="recurring_occurrence_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recurring_id} · {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class RecurringChange(models.Model):
+    """Who paused, resumed or stopped a recurring request, and when."""
+
+    recurring = models.ForeignKey(
+        RecurringRequest, on_delete=models.CASCADE, related_name="changes"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=16)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.recurring_id}: {self.action}"
