@@ -518,3 +518,20 @@ def get_recurring_for_desk(user, pk) -> RecurringRequest:
     intake_group_or_404(user)
     queryset = RecurringRequest.objects.select_related("neighbor", "block")
     return _get_or_404(scope(queryset, user), pk)
+
+
+def can_act_for_volunteer(user, help_request, volunteer) -> bool:
+    """Organizers and operators give a request to a volunteer of its group and record the
+    volunteer's steps for them (volunteers without a smartphone, mostly)."""
+    return (
+        is_staff_of_group(user)
+        and can_see(user, help_request)
+        and volunteer.group_id == help_request.block.group_id
+    )
+
+
+def get_offer_for_intake(user, pk) -> Offer:
+    """An offer of the desk user's group (to phone its volunteer), or 404."""
+    intake_group_or_404(user)
+    queryset = Offer.objects.select_related("volunteer__user", "help_request__block")
+    return _get_or_404(scope(queryset, user), pk)

@@ -335,6 +335,8 @@ NOTIFICATIONS = {
         "email": "notifications.backends.email.EmailBackend",
         "telegram": "notifications.backends.telegram.TelegramBackend",
         "sms": "notifications.backends.sms.SmsBackend",
+        # Volunteers without a smartphone whom no SMS reaches: an operator phones them.
+        "call_list": "notifications.backends.call_list.CallListBackend",
     },
     "EMAIL_SUBJECT": _("Covidarnost"),
     # Where a volunteer finds their check-in calls list (linked from the checkin_list message).

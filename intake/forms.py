@@ -16,7 +16,7 @@ from covidarnost.phones import normalize_phone
 from intake.selectors import group_blocks
 from neighbors.models import Neighbor
 from requests.kinds import kind_choices
-from requests.models import DETAILS_MAX_LENGTH, Payment, Source, Urgency
+from requests.models import DETAILS_MAX_LENGTH, PaidBy, Payment, Source, Urgency
 from requests.needs import need_choices
 from volunteers.forms import MoneyField
 
@@ -243,3 +243,57 @@ class IntakeForm(forms.Form):
 
     def consent_needed(self, neighbor: Neighbor | None) -> bool:
         return neighbor is None or neighbor.consent_recorded_at is None
+
+
+# --- Acting for a volunteer without a smartphone (request page, call-back list) ---------------
+
+
+class VolunteerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, volunteer):
+        user = volunteer.user
+        name = user.get_full_name() or user.username
+        if volunteer.no_smartphone:
+            return _("%(name)s (no smartphone)") % {"name": name}
+        return name
+
+
+class GiveForm(forms.Form):
+    volunteer = VolunteerChoiceField(label=_("Volunteer"), queryset=None, empty_label="—")
+
+    def __init__(self, *args, volunteers, **kwargs):
+        super().__init__(*args, auto_id="give_%s", **kwargs)
+        self.fields["volunteer"].queryset = volunteers
+
+
+class StepForm(forms.Form):
+    """Bought, delivered or could not deliver, told by the volunteer on the phone."""
+
+    STEPS = (
+        ("bought", _("Bought, on the way")),
+        ("delivered", _("Delivered")),
+        ("undeliverable", _("Could not deliver")),
+    )
+    step = forms.ChoiceField(label=_("What did the volunteer say?"), choices=STEPS)
+    spent = MoneyField(
+        label=_("Amount spent, ₽"), required=False, min_value=0, max_digits=9, decimal_places=2
+    )
+    paid_by = forms.ChoiceField(
+        label=_("Who paid"),
+        choices=[("", "—"), *PaidBy.choices],
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("What went wrong?"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="step_%s", **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("step") == "undeliverable" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Say what went wrong."))
+        return cleaned

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from intake.messages import resident_message
 from intake.models import NoticeChannel, NoticeStatus, ResidentNotice
 from neighbors.models import Block, Neighbor
-from requests.models import HelpRequest, Status
+from notifications.backends.call_list import CALL_LIST
+from notifications.models import NotificationLog
+from requests.models import HelpRequest, Offer, OfferStatus, Status
 from requests.paper_forms import paper_form_used_by
 from requests.selectors import NOT_FINISHED
+from volunteers.models import Volunteer, VolunteerStatus
 
 # A phone shared by a household, or a flat of a big family, rarely has more; more would be a
 # search too broad to read out anyway.
@@ -140,4 +143,34 @@ def recently_told(*, group, limit: int = 20) -> list:
         )
         .select_related("event", "told_by", "help_request__neighbor")
         .order_by("-told_at", "-pk")[:limit]
+    )
+
+
+def volunteers_to_give(group) -> QuerySet:
+    """Verified, active volunteers of the group a request can be given to, by name."""
+    return (
+        Volunteer.objects.filter(user__group=group, user__is_active=True)
+        .filter(status=VolunteerStatus.VERIFIED)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+
+
+def offers_to_phone(*, group) -> list:
+    """Live offers to volunteers without a smartphone that no SMS reached: an operator phones
+    them and passes on the answer."""
+    on_call_list = NotificationLog.objects.filter(
+        help_request=OuterRef("help_request"),
+        recipient=OuterRef("volunteer__user"),
+        channel=CALL_LIST,
+    )
+    return list(
+        Offer.objects.filter(
+            help_request__block__group=group,
+            status=OfferStatus.PENDING,
+            volunteer__no_smartphone=True,
+        )
+        .filter(Exists(on_call_list))
+        .select_related("volunteer__user", "help_request__block")
+        .order_by("created_at")[:100]
     )

@@ -19,11 +19,13 @@ from django.views.decorators.http import require_POST
 from covidarnost import permissions
 from intake import notices, selectors, services
 from intake.exceptions import DuplicateSuspected
-from intake.forms import NEW_RESIDENT, IntakeForm, LookupForm
+from intake.forms import NEW_RESIDENT, GiveForm, IntakeForm, LookupForm, StepForm
+from requests import services as request_services
 from requests.exceptions import RequestError
-from requests.models import Source
+from requests.models import Source, Status
 from requests.needs import need_labels
-from requests.transitions import Action
+from requests.offers import offer_accept, offer_decline
+from requests.transitions import IN_HAND, Action
 
 
 def _find(lookup: LookupForm, group):
@@ -131,21 +133,24 @@ def desk(request):
 
 
 def _events(help_request):
-    events = list(help_request.events.select_related("actor").order_by("created_at", "pk"))
+    events = list(
+        help_request.events.select_related("actor", "on_behalf_of").order_by("created_at", "pk")
+    )
     for event in events:
         event.label = Action(event.action).label if event.action in Action.values else event.action
     return events
 
 
-@login_required
-@never_cache
-def request_page(request, pk):
-    help_request = permissions.get_request_for_intake(request.user, pk)
+def _render_request(request, help_request, *, give_form=None, step_form=None, status=200):
+    volunteers = selectors.volunteers_to_give(help_request.block.group_id)
+    can_give = help_request.status == Status.OPEN
+    in_hand = help_request.status in IN_HAND
     return render(
         request,
         "intake/request.html",
         {
             "nav": "intake",
+            "desk_user": True,
             "help_request": help_request,
             "needs": need_labels(help_request.needs),
             # A consultation's notes are for the consultant and organizers, not operators.
@@ -155,9 +160,87 @@ def request_page(request, pk):
             "notices": help_request.resident_notices.select_related("event", "told_by").order_by(
                 "created_at", "pk"
             ),
-            "desk_user": True,
+            "give_form": (give_form or GiveForm(volunteers=volunteers)) if can_give else None,
+            "step_form": (step_form or StepForm()) if in_hand else None,
         },
+        status=status,
     )
+
+
+@login_required
+@never_cache
+def request_page(request, pk):
+    help_request = permissions.get_request_for_intake(request.user, pk)
+    return _render_request(request, help_request)
+
+
+@login_required
+@require_POST
+def request_give(request, pk):
+    """Give an open request to a named volunteer (who has no smartphone, mostly)."""
+    help_request = permissions.get_request_for_intake(request.user, pk)
+    volunteers = selectors.volunteers_to_give(help_request.block.group_id)
+    form = GiveForm(request.POST, volunteers=volunteers)
+    if not form.is_valid():
+        return _render_request(request, help_request, give_form=form, status=400)
+    volunteer = form.cleaned_data["volunteer"]
+    try:
+        request_services.help_request_claim(
+            help_request=help_request, volunteer=volunteer, acting_user=request.user
+        )
+    except RequestError as exc:
+        # Taken meanwhile, the volunteer's task limit, the safety rules: say why, show the
+        # request as it is now.
+        messages.error(request, str(exc))
+        return redirect("intake:request", pk=help_request.pk)
+    messages.success(request, _("The request is given to the volunteer."))
+    return redirect("intake:request", pk=help_request.pk)
+
+
+@login_required
+@require_POST
+def request_step(request, pk):
+    """Record bought, delivered or could-not-deliver for the volunteer holding the request."""
+    help_request = permissions.get_request_for_intake(request.user, pk)
+    form = StepForm(request.POST)
+    if not form.is_valid() or help_request.volunteer is None:
+        return _render_request(request, help_request, step_form=form, status=400)
+    data, volunteer = form.cleaned_data, help_request.volunteer
+    common = {"help_request": help_request, "volunteer": volunteer, "acting_user": request.user}
+    try:
+        if data["step"] == "bought":
+            request_services.help_request_mark_bought(**common)
+        elif data["step"] == "delivered":
+            request_services.help_request_deliver(
+                **common, spent=data.get("spent"), paid_by=data.get("paid_by") or ""
+            )
+        else:
+            request_services.help_request_report_undeliverable(**common, reason=data["reason"])
+    except ValidationError as exc:
+        _add_errors(form, exc)
+        return _render_request(request, help_request, step_form=form, status=400)
+    except RequestError as exc:
+        form.add_error(None, str(exc))
+        return _render_request(request, help_request, step_form=form, status=409)
+    messages.success(request, _("Recorded for the volunteer."))
+    return redirect("intake:request", pk=help_request.pk)
+
+
+@login_required
+@require_POST
+def offer_answer(request, pk, answer):
+    """An operator phoned a volunteer without a smartphone about an offer: yes or no."""
+    offer = permissions.get_offer_for_intake(request.user, pk)
+    try:
+        if answer == "accept":
+            offer_accept(offer=offer, volunteer=offer.volunteer, acting_user=request.user)
+            messages.success(request, _("The request is given to the volunteer."))
+        else:
+            offer_decline(offer=offer, volunteer=offer.volunteer, acting_user=request.user)
+            messages.info(request, _("Declined: the next volunteer gets the offer."))
+    except RequestError as exc:
+        messages.error(request, str(exc))
+    return redirect("intake:callbacks")
 
 
 @login_required
@@ -172,6 +255,7 @@ def callbacks(request):
             "desk_user": True,
             "notices": selectors.callbacks_for_group(group=group),
             "told": selectors.recently_told(group=group),
+            "offers": selectors.offers_to_phone(group=group),
         },
     )
 

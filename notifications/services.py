@@ -18,6 +18,7 @@ from notifications.backends.base import (
     SendContext,
     get_backend,
 )
+from notifications.backends.call_list import CALL_LIST
 from notifications.messages import MessageKind, build_context, language_for, render_message
 from notifications.models import NotificationLog
 from requests.models import Offer
@@ -49,8 +50,11 @@ def recipient_for(user, volunteer=None) -> Recipient:
 def channels_for(user, volunteer=None) -> list[str]:
     """Channels to try for a user: the volunteer's preference, then email, then console.
 
-    Organizers, operators and coordinators get email.
+    Organizers, operators and coordinators get email. A volunteer without a smartphone gets
+    SMS (no links), else goes on the operators' call list: never a link they cannot open.
     """
+    if volunteer is not None and user.role == Role.VOLUNTEER and volunteer.no_smartphone:
+        return [NotificationChannel.SMS, CALL_LIST]
     preferred = []
     if volunteer is not None and user.role == Role.VOLUNTEER:
         preferred.append(volunteer.notification_channel)
@@ -139,16 +143,14 @@ def _send_first_reachable(
         backend = get_backend(channel)
         if not backend.can_send(recipient):
             continue
-        rendered = render_message(
-            kind=kind,
-            language=language,
-            context=build_context(
-                channel=channel,
-                help_request_id=help_request_id,
-                offer_id=offer_id,
-                short_code=short_code,
-            ),
+        template_context = build_context(
+            channel=channel,
+            help_request_id=help_request_id,
+            offer_id=offer_id,
+            short_code=short_code,
         )
+        template_context["no_links"] = bool(volunteer is not None and volunteer.no_smartphone)
+        rendered = render_message(kind=kind, language=language, context=template_context)
         context = SendContext(
             kind=send_context.kind,
             subject=rendered.subject,

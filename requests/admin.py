@@ -15,6 +15,7 @@ from covidarnost.admin_scoping import (
     adopt_saved,
     apply_to_each,
 )
+from requests.exceptions import TransitionNotAllowed
 from requests.kinds import kind_choices
 from requests.models import (
     HelpRequest,
@@ -29,6 +30,8 @@ from requests.services import (
     CORRECTABLE_FIELDS,
     help_request_cancel,
     help_request_create,
+    help_request_deliver,
+    help_request_mark_bought,
     help_request_mark_reimbursed,
     help_request_update,
     request_kind_save,
@@ -47,6 +50,12 @@ ADD_FIELDS = (
     "source",
     "form_serial",
 )
+
+
+def _holder(help_request: HelpRequest):
+    if help_request.volunteer is None:
+        raise TransitionNotAllowed(_("No volunteer holds this request."))
+    return help_request.volunteer
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -120,7 +129,15 @@ class HelpRequestAddForm(forms.ModelForm):
 
 class RequestEventInline(ReadOnlyScopedInline):
     model = RequestEvent
-    fields = ("created_at", "action_label", "from_status", "to_status", "actor", "note")
+    fields = (
+        "created_at",
+        "action_label",
+        "from_status",
+        "to_status",
+        "actor",
+        "on_behalf_of",
+        "note",
+    )
     ordering = ("created_at", "id")
     verbose_name_plural = _("history")
 
@@ -132,7 +149,7 @@ class RequestEventInline(ReadOnlyScopedInline):
             return event.action
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
+        return super().get_queryset(request).select_related("actor", "on_behalf_of")
 
 
 class RequestEventWithoutNotesInline(RequestEventInline):
@@ -184,7 +201,7 @@ class HelpRequestAdmin(ScopedModelAdmin):
         "neighbor__phone",
     )
     date_hierarchy = None
-    actions = ["cancel", "mark_reimbursed"]
+    actions = ["cancel", "mark_reimbursed", "mark_bought_for_volunteer", "deliver_for_volunteer"]
     inlines = [RequestEventInline, OfferInline]
     change_fieldsets = (
         (
@@ -320,6 +337,36 @@ class HelpRequestAdmin(ScopedModelAdmin):
             queryset,
             lambda help_request: help_request_cancel(help_request=help_request, actor=request.user),
             lambda n: ngettext("%(count)d request cancelled.", "%(count)d requests cancelled.", n),
+        )
+
+    # For volunteers without a smartphone, who tell an operator by phone. Could-not-deliver
+    # needs a reason and giving a request needs a volunteer: the intake desk's request page.
+    @admin.action(description=_("Mark bought, for the volunteer holding it"))
+    def mark_bought_for_volunteer(self, request, queryset):
+        apply_to_each(
+            self,
+            request,
+            queryset.select_related("volunteer__user", "block"),
+            lambda help_request: help_request_mark_bought(
+                help_request=help_request,
+                volunteer=_holder(help_request),
+                acting_user=request.user,
+            ),
+            lambda n: _("Requests marked bought: %(count)d."),
+        )
+
+    @admin.action(description=_("Mark delivered, for the volunteer holding it"))
+    def deliver_for_volunteer(self, request, queryset):
+        apply_to_each(
+            self,
+            request,
+            queryset.select_related("volunteer__user", "block"),
+            lambda help_request: help_request_deliver(
+                help_request=help_request,
+                volunteer=_holder(help_request),
+                acting_user=request.user,
+            ),
+            lambda n: _("Requests marked delivered: %(count)d."),
         )
 
     @admin.action(description=_("Mark selected requests reimbursed"), permissions=["manage"])

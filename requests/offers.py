@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from covidarnost import permissions
 from requests.enqueue import enqueue_matching_after_commit
 from requests.exceptions import NotAllowed, TransitionNotAllowed
 from requests.matching import rank_candidates
@@ -33,19 +34,22 @@ def _check_own(offer: Offer, volunteer: Volunteer) -> None:
         raise NotAllowed(_("This offer was made to another volunteer."))
 
 
-def offer_accept(*, offer: Offer, volunteer: Volunteer) -> HelpRequest:
+def offer_accept(*, offer: Offer, volunteer: Volunteer, acting_user=None) -> HelpRequest:
     """The offered volunteer takes the request: claims it and marks the offer accepted.
 
     Rules: only the volunteer the offer was made to; the claim follows every rule of
     help_request_claim (verified, safety rules, task limit, still open). An expired or
     withdrawn offer can still be accepted while the request is open, exactly as anyone
     eligible may claim it from the list; if someone else was faster, AlreadyTaken.
+    acting_user: an operator who phoned a volunteer without a smartphone and took the answer.
     """
     _check_own(offer, volunteer)
     if offer.status == OfferStatus.DECLINED:
         raise TransitionNotAllowed(_("You declined this offer."))
     with transaction.atomic():
-        help_request = help_request_claim(help_request=offer.help_request, volunteer=volunteer)
+        help_request = help_request_claim(
+            help_request=offer.help_request, volunteer=volunteer, acting_user=acting_user
+        )
         Offer.objects.filter(pk=offer.pk).update(
             status=OfferStatus.ACCEPTED, responded_at=timezone.now()
         )
@@ -54,14 +58,19 @@ def offer_accept(*, offer: Offer, volunteer: Volunteer) -> HelpRequest:
     return help_request
 
 
-def offer_decline(*, offer: Offer, volunteer: Volunteer) -> Offer:
+def offer_decline(*, offer: Offer, volunteer: Volunteer, acting_user=None) -> Offer:
     """The offered volunteer says no; the next candidate gets an offer.
 
     Rules: only the volunteer the offer was made to; declining twice is harmless; an offer
     they accepted cannot be declined (they release the task instead). A declined or expired
-    offer keeps the volunteer out of this request's further offers.
+    offer keeps the volunteer out of this request's further offers. acting_user: an operator
+    passing on the answer of a volunteer without a smartphone.
     """
     _check_own(offer, volunteer)
+    if acting_user is not None and not permissions.can_act_for_volunteer(
+        acting_user, offer.help_request, volunteer
+    ):
+        raise NotAllowed
     with transaction.atomic():
         current = Offer.objects.select_for_update().get(pk=offer.pk)
         if current.status == OfferStatus.ACCEPTED:

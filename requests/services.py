@@ -64,10 +64,12 @@ def _apply(
     note: str = "",
     holder: Volunteer | None = None,
     changes: dict[str, Any] | None = None,
+    on_behalf_of=None,
 ) -> HelpRequest:
     """Move the request along TRANSITIONS[action] or raise; never saves half a change.
 
     holder: when given, the request must be held by this volunteer (release, deliver …).
+    on_behalf_of: the volunteer's user when an organizer or operator (actor) acts for them.
     """
     rule = TRANSITIONS[action]
     with transaction.atomic():
@@ -96,6 +98,7 @@ def _apply(
             from_status=current.status,
             to_status=rule.target,
             note=note,
+            on_behalf_of=on_behalf_of,
         )
         _announce(current.pk, action, getattr(actor, "pk", None))
     logger.info("help_request %s: %s", current.pk, action)
@@ -204,14 +207,28 @@ def _check_can_claim(volunteer: Volunteer, help_request: HelpRequest) -> None:
         )
 
 
-def help_request_claim(*, help_request: HelpRequest, volunteer: Volunteer) -> HelpRequest:
-    """A verified volunteer of the group takes an open request.
+def _acting(help_request: HelpRequest, volunteer: Volunteer, acting_user) -> tuple:
+    """(actor, on_behalf_of) of an event: the volunteer themself, or an organizer or operator
+    of the group acting for a volunteer of the group (one without a smartphone, mostly)."""
+    if acting_user is None:
+        return volunteer.user, None
+    if not permissions.can_act_for_volunteer(acting_user, help_request, volunteer):
+        raise NotAllowed
+    return acting_user, volunteer.user
+
+
+def help_request_claim(
+    *, help_request: HelpRequest, volunteer: Volunteer, acting_user=None
+) -> HelpRequest:
+    """A verified volunteer of the group takes an open request (or is given it by staff).
 
     Rules: safety protocol accepted, under their max open tasks, request still open. Of two
     volunteers claiming at once exactly one wins; the other gets AlreadyTaken. Claiming a
     task one already holds changes nothing and raises AlreadyYours, checked first, so a
-    repeated tap gets that answer, not "your limit" (web and API alike).
+    repeated tap gets that answer, not "your limit" (web and API alike). acting_user: an
+    organizer or operator giving the request to this volunteer, recorded on the event.
     """
+    actor, on_behalf_of = _acting(help_request, volunteer, acting_user)
     with transaction.atomic():
         # Serialises one volunteer's concurrent claims so the task limit holds.
         locked = Volunteer.objects.select_for_update().select_related("user").get(pk=volunteer.pk)
@@ -222,20 +239,23 @@ def help_request_claim(*, help_request: HelpRequest, volunteer: Volunteer) -> He
         return _apply(
             help_request,
             Action.CLAIM,
-            actor=volunteer.user,
+            actor=actor,
+            on_behalf_of=on_behalf_of,
             changes={"volunteer": volunteer, "claimed_at": timezone.now()},
         )
 
 
 def _give_back(
-    help_request: HelpRequest, action: str, *, volunteer: Volunteer, note: str
+    help_request: HelpRequest, action: str, *, volunteer: Volunteer, note: str, acting_user=None
 ) -> HelpRequest:
     """Back to open with a new code word, recorded as its own event (the word is not in it)."""
+    actor, on_behalf_of = _acting(help_request, volunteer, acting_user)
     with transaction.atomic():
         help_request = _apply(
             help_request,
             action,
-            actor=volunteer.user,
+            actor=actor,
+            on_behalf_of=on_behalf_of,
             holder=volunteer,
             note=note,
             changes={
@@ -247,7 +267,8 @@ def _give_back(
         )
         RequestEvent.objects.create(
             help_request=help_request,
-            actor=volunteer.user,
+            actor=actor,
+            on_behalf_of=on_behalf_of,
             action=Action.NEW_CODE_WORD,
             from_status=Status.OPEN,
             to_status=Status.OPEN,
@@ -256,7 +277,7 @@ def _give_back(
 
 
 def help_request_release(
-    *, help_request: HelpRequest, volunteer: Volunteer, reason: str
+    *, help_request: HelpRequest, volunteer: Volunteer, reason: str, acting_user=None
 ) -> HelpRequest:
     """The holding volunteer gives a task back to the open list, saying why.
 
@@ -264,15 +285,25 @@ def help_request_release(
     """
     if not reason.strip():
         raise ValidationError({"reason": _("Say why you release the task.")})
-    return _give_back(help_request, Action.RELEASE, volunteer=volunteer, note=reason.strip())
+    return _give_back(
+        help_request,
+        Action.RELEASE,
+        volunteer=volunteer,
+        note=reason.strip(),
+        acting_user=acting_user,
+    )
 
 
-def help_request_mark_bought(*, help_request: HelpRequest, volunteer: Volunteer) -> HelpRequest:
+def help_request_mark_bought(
+    *, help_request: HelpRequest, volunteer: Volunteer, acting_user=None
+) -> HelpRequest:
     """The holding volunteer has bought what was asked and is on the way."""
+    actor, on_behalf_of = _acting(help_request, volunteer, acting_user)
     return _apply(
         help_request,
         Action.MARK_BOUGHT,
-        actor=volunteer.user,
+        actor=actor,
+        on_behalf_of=on_behalf_of,
         holder=volunteer,
         changes={"bought_at": timezone.now()},
     )
@@ -293,6 +324,7 @@ def help_request_deliver(
     paid_by: str = "",
     note: str = "",
     receipt: UploadedFile | None = None,
+    acting_user=None,
 ) -> HelpRequest:
     """The holding volunteer handed the errand over; records money spent and who paid.
 
@@ -306,11 +338,13 @@ def help_request_deliver(
         paid_by = PAID_BY_FOR_PAYMENT[help_request.payment]
     if paid_by and paid_by not in PaidBy.values:
         raise ValidationError({"paid_by": _("Unknown way of paying.")})
+    actor, on_behalf_of = _acting(help_request, volunteer, acting_user)
     with transaction.atomic():
         delivered = _apply(
             help_request,
             Action.DELIVER,
-            actor=volunteer.user,
+            actor=actor,
+            on_behalf_of=on_behalf_of,
             holder=volunteer,
             note=note.strip(),
             changes={"delivered_at": timezone.now(), "spent": spent, "paid_by": paid_by},
@@ -322,7 +356,7 @@ def help_request_deliver(
 
 
 def help_request_report_undeliverable(
-    *, help_request: HelpRequest, volunteer: Volunteer, reason: str
+    *, help_request: HelpRequest, volunteer: Volunteer, reason: str, acting_user=None
 ) -> HelpRequest:
     """The holding volunteer could not deliver; the task returns to open, organizers are told.
 
@@ -330,7 +364,13 @@ def help_request_report_undeliverable(
     """
     if not reason.strip():
         raise ValidationError({"reason": _("Say what went wrong.")})
-    return _give_back(help_request, Action.UNDELIVERABLE, volunteer=volunteer, note=reason.strip())
+    return _give_back(
+        help_request,
+        Action.UNDELIVERABLE,
+        volunteer=volunteer,
+        note=reason.strip(),
+        acting_user=acting_user,
+    )
 
 
 def help_request_cancel(*, help_request: HelpRequest, actor, reason: str = "") -> HelpRequest:

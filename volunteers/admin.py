@@ -103,6 +103,7 @@ class VolunteerAdmin(ScopedModelAdmin):
             {
                 "fields": (
                     "notification_channel",
+                    "no_smartphone",
                     "telegram_chat_id",
                     "show_first_name_on_flyer",
                     "safety_protocol_accepted_at",

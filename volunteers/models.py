@@ -95,6 +95,16 @@ class Volunteer(models.Model):
         choices=NotificationChannel.choices,
         default=NotificationChannel.EMAIL,
     )
+    # Offers then go by SMS without links, or to the operators' call list; operators and
+    # organizers take tasks and record steps for them (intake desk, admin).
+    no_smartphone = models.BooleanField(
+        _("no smartphone"),
+        default=False,
+        help_text=_(
+            "Offers go by SMS without links, or to the operators' call-back list; operators "
+            "record the steps for them."
+        ),
+    )
     telegram_chat_id = models.CharField(_("Telegram chat"), max_length=32, blank=True)
     # The entrance flyer of their blocks hangs in public: the name is printed only if they agree.
     show_first_name_on_flyer = models.BooleanField(

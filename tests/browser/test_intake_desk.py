@@ -10,6 +10,7 @@ import json
 
 import pytest
 
+from requests import services
 from requests.models import HelpRequest
 from tests import factories
 from tests.browser.conftest import SCREENSHOTS
@@ -56,6 +57,12 @@ def desk_scene(group, block):
         block=block, name="Петрова Анна Ивановна", flat="12", phone="+79211234567"
     )
     factories.HelpRequestFactory(neighbor=caller, kind="medicine")
+    # A claimed request whose resident gets no SMS: she waits on the call-back list.
+    volunteer = factories.VolunteerFactory(user__group=group, user__first_name="Нина")
+    claimed = factories.HelpRequestFactory(
+        neighbor__block=block, neighbor__name="Соколова Вера", kind="errand"
+    )
+    services.help_request_claim(help_request=claimed, volunteer=volunteer)
     return operator, caller
 
 
@@ -98,7 +105,7 @@ def test_operator_enters_a_request_by_keyboard_alone(
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "/intake/requests/" in page.url, page.inner_text("main")
-    help_request = HelpRequest.objects.exclude(kind="medicine").get()
+    help_request = HelpRequest.objects.get(kind="groceries")
     assert page.url.endswith(f"/intake/requests/{help_request.pk}/?saved=1")
     word = page.locator(".codeword .word")
     assert word.inner_text() == help_request.code_word
@@ -120,3 +127,12 @@ def test_operator_enters_a_request_by_keyboard_alone(
     assert page.locator("#req_flat").get_attribute("aria-invalid") == "true"
     assert "Укажите номер квартиры." in page.content()
     axe_clean(page, axe_source, f"{tag}-errors")
+
+    # The call-back list: whom to phone and what to read out.
+    page.goto(f"{base}/intake/callbacks/")
+    assert "Соколова Вера" in page.content()
+    axe_clean(page, axe_source, f"{tag}-callbacks")
+    tab_to(page, "el.type === 'submit' && el.closest('.resident')")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("form[action$='/told/']").count() == 0
