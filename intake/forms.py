@@ -9,6 +9,9 @@ from __future__ import annotations
 import secrets
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from covidarnost import permissions
@@ -61,19 +64,52 @@ def typed_phone(typed: str) -> str:
     return phone
 
 
+class PlainSelect(forms.Select):
+    """A select whose options are joined in Python: a group has hundreds of blocks, and
+    Django's per-option templates made the desk's two block lists most of its render time
+    (bench/intake.py)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        chosen = {str(item) for item in self.format_value(value)}
+        options = "".join(
+            '<option value="{}"{}>{}</option>'.format(
+                escape(key), " selected" if str(key) in chosen else "", escape(label)
+            )
+            for key, label in self.choices
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(final_attrs),
+            mark_safe(options),  # noqa: S308
+        )
+
+
+def block_choices(group) -> list[tuple[str, str]]:
+    """The group's blocks for a drop-down, read once per page for both lists."""
+    rows = group_blocks(group).values_list("id", "code", "address")
+    return [("", "—"), *((str(pk), f"{code}: {address}") for pk, code, address in rows)]
+
+
 class BlockChoiceField(forms.ModelChoiceField):
+    widget = PlainSelect
+
     def label_from_instance(self, block):
         return f"{block.code}: {block.address}"
 
 
-def _block_field(group, label, required):
-    return BlockChoiceField(
+def _block_field(group, label, required, choices=None):
+    field = BlockChoiceField(
         label=label,
         queryset=group_blocks(group),
         required=required,
         empty_label="—",
         error_messages={"invalid_choice": _("This block is not one of your group's.")},
     )
+    # Rendering reads these plain pairs; validating still goes through the queryset.
+    field.widget.choices = choices if choices is not None else block_choices(group)
+    return field
 
 
 class LookupForm(forms.Form):
@@ -85,9 +121,9 @@ class LookupForm(forms.Form):
     # From the QR code of a paper form; carried along to the request form.
     serial = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
 
-    def __init__(self, *args, group, **kwargs):
+    def __init__(self, *args, group, blocks=None, **kwargs):
         super().__init__(*args, auto_id="find_%s", **kwargs)
-        self.fields["block"] = _block_field(group, _("Block"), required=False)
+        self.fields["block"] = _block_field(group, _("Block"), required=False, choices=blocks)
         self.fields["phone"].widget.attrs.update(
             {"inputmode": "tel", "autocomplete": "off", "autofocus": True}
         )
@@ -188,12 +224,12 @@ class IntakeForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, group, matches=(), user=None, **kwargs):
+    def __init__(self, *args, group, matches=(), user=None, blocks=None, **kwargs):
         super().__init__(*args, auto_id="req_%s", **kwargs)
         self.group = group
         self.user = user
         self.matches = list(matches)
-        self.fields["new_block"] = _block_field(group, _("Block"), required=False)
+        self.fields["new_block"] = _block_field(group, _("Block"), required=False, choices=blocks)
         self.fields["kind"].choices = kind_choices(group)
         # Most calls are for groceries, the first kind: one key press less for most callers.
         self.fields["kind"].initial = self.fields["kind"].choices[0][0]

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from covidarnost import permissions
 from intake import notices, selectors, services
 from intake.exceptions import DuplicateSuspected
-from intake.forms import NEW_RESIDENT, GiveForm, IntakeForm, LookupForm, StepForm
+from intake.forms import NEW_RESIDENT, GiveForm, IntakeForm, LookupForm, StepForm, block_choices
 from requests import services as request_services
 from requests.exceptions import RequestError
 from requests.models import Source, Status
@@ -80,11 +80,14 @@ def _add_errors(form, error: ValidationError) -> None:
 @never_cache
 def desk(request):
     group = permissions.intake_group_or_404(request.user)
-    lookup = LookupForm(request.GET or None, group=group)
+    blocks = block_choices(group)
+    lookup = LookupForm(request.GET or None, group=group, blocks=blocks)
     matches = _find(lookup, group)
     duplicates = []
     if request.method == "POST":
-        form = IntakeForm(request.POST, group=group, matches=matches or (), user=request.user)
+        form = IntakeForm(
+            request.POST, group=group, matches=matches or (), user=request.user, blocks=blocks
+        )
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -108,7 +111,11 @@ def desk(request):
                 return redirect(reverse("intake:request", args=[help_request.pk]) + "?saved=1")
     else:
         form = IntakeForm(
-            initial=_initial(lookup, matches), group=group, matches=matches or (), user=None
+            initial=_initial(lookup, matches),
+            group=group,
+            matches=matches or (),
+            user=None,
+            blocks=blocks,
         )
     return render(
         request,

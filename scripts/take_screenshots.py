@@ -61,6 +61,20 @@ def main() -> None:
         sign_in(page, args.base, "organizer", args.password)
         page.goto(args.base + "/admin/requests/helprequest/")
         page.screenshot(path=OUT / "organizer-requests.png")
+
+        # The operator's intake desk: a caller found by her number as she says it.
+        operator = browser.new_context(
+            viewport={"width": 1280, "height": 800}, extra_http_headers=headers
+        )
+        page = operator.new_page()
+        sign_in(page, args.base, "operator", args.password)
+        page.goto(args.base + "/intake/callbacks/")
+        page.screenshot(path=OUT / "intake-callbacks.png")
+        tel = page.locator("a[href^='tel:']").first.get_attribute("href")
+        digits = tel.removeprefix("tel:+7")
+        spoken = f"8 {digits[:3]} {digits[3:6]}-{digits[6:8]}-{digits[8:]}"
+        page.goto(args.base + "/intake/?phone=" + spoken)
+        page.screenshot(path=OUT / "intake-desk.png", full_page=True)
         browser.close()
 
 
