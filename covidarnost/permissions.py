@@ -147,6 +147,31 @@ def can_create_request(user) -> bool:
     return is_staff_of_group(user) or active_volunteer(user) is not None
 
 
+def can_file_request_for(user, neighbor) -> bool:
+    """Whether the user may enter a request for this known resident.
+
+    Staff of the group, for any of its residents. A volunteer only for a resident whose task
+    they hold now: otherwise filing a request for any resident's id and claiming it would
+    hand them that resident's name, flat and phone again. New residents need no check.
+    """
+    if is_staff_of_group(user):
+        return can_see(user, neighbor)
+    volunteer = active_volunteer(user)
+    if volunteer is None or neighbor.block.group_id != user.group_id:
+        return False
+    return neighbor.help_requests.filter(volunteer=volunteer, status__in=IN_HAND).exists()
+
+
+def get_neighbor_for_request(user, pk):
+    """A known resident the user may file a request for, or 404 (like another group's)."""
+    from neighbors.models import Neighbor
+
+    neighbor = _get_or_404(scope(Neighbor.objects.select_related("block"), user), pk)
+    if not can_file_request_for(user, neighbor):
+        raise Http404
+    return neighbor
+
+
 def can_manage_group(user) -> bool:
     """Organizers (and coordinators) verify volunteers, assign blocks, reimburse."""
     return is_coordinator(user) or is_organizer(user)
@@ -187,6 +212,26 @@ def can_see_personal_details(user, help_request: HelpRequest) -> bool:
         window = timedelta(hours=settings.DELIVERED_DETAILS_VISIBLE_HOURS)
         return timezone.now() - help_request.delivered_at < window
     return False
+
+
+# What a verified volunteer of the group sees of a task before claiming it, on the web and in
+# the API alike: what kind of errand, how urgent, how big, where and by when, never free text.
+TASK_PUBLIC_FIELDS = frozenset(
+    {"id", "status", "kind", "urgency", "payment", "budget", "due_at", "created_at", "block"}
+)
+# Free text, the resident and the code word: only the holder, within the window above.
+TASK_PRIVATE_FIELDS = frozenset({"details", "neighbor", "code_word"})
+
+
+def task_fields_visible(user, help_request: HelpRequest) -> frozenset[str]:
+    """The fields of a task this user may see; the web page and the API both render these.
+
+    Free text (details) can carry a name, a flat or a phone number, so it follows the same
+    rule as the personal details: staff of the group, or the holder within the window.
+    """
+    if can_see_personal_details(user, help_request):
+        return TASK_PUBLIC_FIELDS | TASK_PRIVATE_FIELDS
+    return TASK_PUBLIC_FIELDS
 
 
 def can_check_in(user, neighbor) -> bool:

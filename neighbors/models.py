@@ -122,6 +122,10 @@ class Block(models.Model):
         return f"{self.code}: {self.address}"
 
 
+# Consent is asked, never assumed: the model, the service and the API share this default.
+CONSENT_TO_CONTACT_DEFAULT = False
+
+
 class Neighbor(models.Model):
     """A resident who may need help. Personal data: shown only to whom it must be."""
 
@@ -151,7 +155,7 @@ class Neighbor(models.Model):
     )
     consent_to_contact = models.BooleanField(
         _("agreed to be contacted"),
-        default=False,
+        default=CONSENT_TO_CONTACT_DEFAULT,
         help_text=_("The resident agreed that volunteers may phone or visit them."),
     )
     # Section 2 of the intake desk: "help is coming" and the code word by SMS, only if she

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from covidarnost import permissions
-from neighbors.models import Block, Neighbor
+from neighbors.models import CONSENT_TO_CONTACT_DEFAULT, Block, Neighbor
 from requests.exceptions import NotAllowed
 
 
@@ -18,7 +18,7 @@ def neighbor_create(
     entrance: int | None = None,
     floor: int | None = None,
     notes: str = "",
-    consent_to_contact: bool = True,
+    consent_to_contact: bool = CONSENT_TO_CONTACT_DEFAULT,
     is_isolated: bool = False,
 ) -> Neighbor:
     """Register a resident of a block. Validates every field before saving."""

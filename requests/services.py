@@ -128,8 +128,9 @@ def help_request_create(
 
     Rules: the helper may create requests and sees the block; the kind is one the block's
     group offers now (requests.kinds); the neighbor lives in the group of the block (an
-    existing one, or a new one from neighbor_data); a repeated idempotency key from the same
-    helper returns the first request instead of a copy.
+    existing one, or a new one from neighbor_data); a volunteer names an existing neighbor
+    only while holding their task (permissions.can_file_request_for); a repeated idempotency
+    key from the same helper returns the first request instead of a copy.
     """
     if not permissions.can_create_request(created_by):
         raise NotAllowed
@@ -149,6 +150,10 @@ def help_request_create(
         neighbor = neighbor_create(block=block, **neighbor_data)
     elif neighbor.block.group_id != block.group_id:
         raise NotAllowed(_("This neighbor belongs to another group."))
+    elif not permissions.can_file_request_for(created_by, neighbor):
+        raise NotAllowed(
+            _("Volunteers may enter requests only for new residents or ones whose task they hold.")
+        )
 
     help_request = HelpRequest(
         neighbor=neighbor,

@@ -149,12 +149,15 @@ def _action_forms(task, volunteer, bound=None) -> dict:
 def _render_task(request, volunteer, task, bound=None, status=200):
     base = volunteer_base_point(volunteer)
     metres = haversine_m(*base, task.block.latitude, task.block.longitude) if base else None
+    # The same rule as the API's task output: one function decides what this user sees.
+    visible = permissions.task_fields_visible(request.user, task)
     context = {
         "volunteer": volunteer,
         "nav": "tasks",
         "task": task,
         "is_mine": task.volunteer_id == volunteer.pk,
-        "show_personal": permissions.can_see_personal_details(request.user, task),
+        "show_personal": "neighbor" in visible,
+        "show_details": "details" in visible,
         "distance_m": metres,
         "open_form": next(iter(bound)) if bound else "",
         **_action_forms(task, volunteer, bound),

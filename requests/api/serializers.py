@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
-from neighbors.models import Neighbor
+from neighbors.models import CONSENT_TO_CONTACT_DEFAULT, Neighbor
 from requests.models import (
     DETAILS_MAX_LENGTH,
     KIND_SLUG_MAX_LENGTH,
@@ -56,7 +56,9 @@ class NeighborInput(serializers.Serializer):
         allow_blank=True,
         default="",
     )
-    consent_to_contact = serializers.BooleanField(required=False, default=True)
+    consent_to_contact = serializers.BooleanField(
+        required=False, default=CONSENT_TO_CONTACT_DEFAULT
+    )
 
 
 class RequestInput(serializers.Serializer):
@@ -144,9 +146,6 @@ class TaskPublicOutput(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
     kind = kind_field()
     kind_name = serializers.CharField(source="get_kind_display")
-    details = serializers.CharField(
-        help_text=_("Empty for a consultation, unless the caller gives it or organizes.")
-    )
     urgency = serializers.ChoiceField(choices=Urgency.choices)
     payment = serializers.ChoiceField(choices=Payment.choices)
     budget = serializers.DecimalField(max_digits=9, decimal_places=2, allow_null=True)
@@ -160,8 +159,13 @@ class TaskPublicOutput(serializers.Serializer):
 
 
 class TaskOutput(TaskPublicOutput):
-    """A task; `neighbor` and `code_word` appear only while the caller holds it."""
+    """A task; `details`, `neighbor` and `code_word` appear only while the caller holds it
+    (and for a day after delivery): permissions.task_fields_visible decides."""
 
+    details = serializers.CharField(
+        required=False,
+        help_text=_("Empty for a consultation, unless the caller gives it or organizes."),
+    )
     neighbor = NeighborOutput(required=False)
     code_word = serializers.CharField(required=False)
 

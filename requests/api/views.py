@@ -23,7 +23,7 @@ from covidarnost import permissions
 from covidarnost.api_throttles import CreateRequestIPThrottle, CreateRequestUserThrottle
 from covidarnost.geo import haversine_m
 from neighbors.api import CanCreateRequests
-from neighbors.models import Block, Neighbor
+from neighbors.models import Block
 from requests import list_cache, services
 from requests.api.serializers import (
     DeliverInput,
@@ -102,10 +102,8 @@ class RequestCreateView(APIView):
         block = get_object_or_404(permissions.scope(Block.objects.all(), user), pk=data["block"])
         neighbor = None
         if data.get("neighbor_id"):
-            neighbor = get_object_or_404(
-                permissions.scope(Neighbor.objects.select_related("block"), user),
-                pk=data["neighbor_id"],
-            )
+            # A resident the caller may not file for answers like one that does not exist.
+            neighbor = permissions.get_neighbor_for_request(user, data["neighbor_id"])
         help_request, created = services.help_request_create(
             created_by=user,
             block=block,
@@ -158,7 +156,9 @@ class IsActiveVolunteer(BasePermission):
 
 
 def _without_private_notes(data: dict, help_request, user, confidential=None) -> dict:
-    if not permissions.can_see_request_notes(user, help_request, confidential):
+    if "details" in data and not permissions.can_see_request_notes(
+        user, help_request, confidential
+    ):
         data["details"] = ""
     return data
 
@@ -169,7 +169,9 @@ def task_data(task, *, user, volunteer, distance_m=None, confidential=None) -> d
     """
     task.distance_m = getattr(task, "distance_m", distance_m)
     task.held_by_me = task.volunteer_id == volunteer.pk
-    if permissions.can_see_personal_details(user, task):
+    # One rule for the web page and the API: permissions.task_fields_visible.
+    visible = permissions.task_fields_visible(user, task)
+    if visible >= permissions.TASK_PRIVATE_FIELDS:
         data = TaskOutput(task).data
     else:
         data = TaskPublicOutput(task).data
