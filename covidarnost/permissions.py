@@ -217,7 +217,8 @@ def can_see_personal_details(user, help_request: HelpRequest) -> bool:
 # What a verified volunteer of the group sees of a task before claiming it, on the web and in
 # the API alike: what kind of errand, how urgent, how big, where and by when, never free text.
 TASK_PUBLIC_FIELDS = frozenset(
-    {"id", "status", "kind", "urgency", "payment", "budget", "due_at", "created_at", "block"}
+    {"id", "status", "kind", "needs", "urgency", "payment", "budget", "due_at", "created_at"}
+    | {"block"}
 )
 # Free text, the resident and the code word: only the holder, within the window above.
 TASK_PRIVATE_FIELDS = frozenset({"details", "neighbor", "code_word"})

@@ -37,6 +37,7 @@ from requests.exceptions import (
     TransitionNotAllowed,
 )
 from requests.models import IN_HAND, Status
+from requests.needs import need_labels
 from requests.selectors import task_kinds, tasks_for_volunteer, volunteer_base_point
 from volunteers import forms
 from volunteers import services as volunteer_services
@@ -158,6 +159,7 @@ def _render_task(request, volunteer, task, bound=None, status=200):
         "is_mine": task.volunteer_id == volunteer.pk,
         "show_personal": "neighbor" in visible,
         "show_details": "details" in visible,
+        "needs": need_labels(task.needs) if "needs" in visible else [],
         "distance_m": metres,
         "open_form": next(iter(bound)) if bound else "",
         **_action_forms(task, volunteer, bound),

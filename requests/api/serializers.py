@@ -146,6 +146,9 @@ class TaskPublicOutput(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
     kind = kind_field()
     kind_name = serializers.CharField(source="get_kind_display")
+    needs = serializers.ListField(
+        child=serializers.CharField(), help_text=_("Slugs of the form's checkboxes (needs).")
+    )
     urgency = serializers.ChoiceField(choices=Urgency.choices)
     payment = serializers.ChoiceField(choices=Payment.choices)
     budget = serializers.DecimalField(max_digits=9, decimal_places=2, allow_null=True)
