@@ -342,6 +342,10 @@ def _requests(
                 kind, details, budget = _pick_errand(rng)
             source = rng.choice(["paper_form", "paper_form", "phone", "phone", "volunteer"])
             creator = rng.choice(staff) if source != "volunteer" else rng.choice(can_claim).username
+            # A volunteer may enter a request only for a new resident or one whose task they
+            # hold; the demo's residents exist already, so staff type in what a volunteer
+            # brought (the random draw above stays, so the rest of the plan is unchanged).
+            creator = creator if source != "volunteer" else staff[0]
             plan = RequestPlan(
                 key=f"demo-{number:03d}",
                 group_slug=slug,
