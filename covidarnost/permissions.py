@@ -172,6 +172,34 @@ def get_neighbor_for_request(user, pk):
     return neighbor
 
 
+# Who outranks whom among accounts. A role not listed here (one added later) ranks highest,
+# so it is protected until someone places it.
+ROLE_RANK: dict[str, int] = {Role.VOLUNTEER: 0, Role.OPERATOR: 1, Role.ORGANIZER: 2}
+TOP_RANK = 3
+
+
+def account_rank(account) -> int:
+    """Coordinators (superusers) above organizers, above operators, above volunteers."""
+    if account.is_superuser or is_coordinator(account):
+        return TOP_RANK
+    if not account.role:
+        return ROLE_RANK[Role.VOLUNTEER] if account.group_id else TOP_RANK
+    return ROLE_RANK.get(account.role, TOP_RANK)
+
+
+def can_edit_account(user, account) -> bool:
+    """Whether user may change account (its fields, its password) in the admin.
+
+    Coordinators may change anyone; an organizer the accounts of their group that do not
+    outrank them: never a coordinator's, even one who belongs to the group.
+    """
+    if is_coordinator(user):
+        return True
+    if not can_manage_group(user) or not can_see(user, account):
+        return False
+    return account.pk == user.pk or account_rank(account) <= account_rank(user)
+
+
 def can_manage_group(user) -> bool:
     """Organizers (and coordinators) verify volunteers, assign blocks, reimburse."""
     return is_coordinator(user) or is_organizer(user)

@@ -56,6 +56,12 @@ class UserAdmin(GroupScopedAdminMixin, DjangoUserAdmin):
         (_("Membership"), {"fields": ("group", "role", "network")}),
     )
 
+    def has_change_permission(self, request, obj=None):
+        # Staff of a higher role are never editable by a lower one: this also closes the
+        # password form (Django's user_change_password asks here).
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or permissions.can_edit_account(request.user, obj))
+
     def get_fieldsets(self, request, obj=None):
         superuser = permissions.is_superuser(request.user)
         if obj is None:
