@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
@@ -226,7 +228,7 @@ class HelpRequestAdmin(ScopedModelAdmin):
         ),
         (
             _("Delivery report and money"),
-            {"fields": ("spent", "paid_by", "receipt", "reimbursed_at", "reimbursed_by")},
+            {"fields": ("spent", "paid_by", "receipt_link", "reimbursed_at", "reimbursed_by")},
         ),
     )
 
@@ -317,6 +319,15 @@ class HelpRequestAdmin(ScopedModelAdmin):
     @admin.display(description=_("kind"), ordering="kind")
     def kind_name(self, help_request):
         return help_request.get_kind_display()
+
+    @admin.display(description=_("receipt photo"))
+    def receipt_link(self, help_request):
+        # The permission-checked view, never the file's media URL: media is not served, and
+        # must not be, since anyone with the path would see the photo.
+        if not help_request.receipt:
+            return "—"
+        url = reverse("volunteers:task_receipt", args=[help_request.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Open the receipt photo"))
 
     @admin.display(description=_("block"), ordering="block__code")
     def block_code(self, help_request):

@@ -41,6 +41,7 @@ from requests.models import (
     Source,
     Status,
 )
+from requests.receipts import receipt_reencode
 from requests.signals import help_request_changed
 from requests.transitions import TRANSITIONS, Action
 from volunteers.models import Volunteer
@@ -335,7 +336,8 @@ def help_request_deliver(
 
     Rules: spent is not negative; when money was spent and the volunteer did not say who
     paid, the request's payment arrangement decides (a free errand is reimbursed to the
-    volunteer, so their money is never silently lost).
+    volunteer, so their money is never silently lost); a receipt photo is stored
+    re-encoded, without its metadata.
     """
     if spent is not None and spent < 0:
         raise ValidationError({"spent": _("The amount cannot be negative.")})
@@ -344,6 +346,9 @@ def help_request_deliver(
     if paid_by and paid_by not in PaidBy.values:
         raise ValidationError({"paid_by": _("Unknown way of paying.")})
     actor, on_behalf_of = _acting(help_request, volunteer, acting_user)
+    # Only the pixels are stored: EXIF (phone model, GPS) and all other metadata go. Done
+    # before the transaction, so a photo Pillow cannot read changes nothing.
+    clean_receipt = receipt_reencode(receipt) if receipt is not None else None
     with transaction.atomic():
         delivered = _apply(
             help_request,
@@ -354,8 +359,8 @@ def help_request_deliver(
             note=note.strip(),
             changes={"delivered_at": timezone.now(), "spent": spent, "paid_by": paid_by},
         )
-        if receipt is not None:
-            delivered.receipt.save(receipt.name, receipt, save=False)
+        if clean_receipt is not None:
+            delivered.receipt.save(clean_receipt.name, clean_receipt, save=False)
             delivered.save(update_fields=["receipt"])
     return delivered
 

@@ -8,11 +8,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from requests.models import NOTE_MAX_LENGTH, PaidBy
+from requests.receipts import RECEIPT_FORMATS
 from volunteers.models import NotificationChannel
 
 RECEIPT_MAX_BYTES = 5 * 1024 * 1024
-# Pillow format name → file extension used when the receipt is stored.
-RECEIPT_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 # Box first, then its label, which is the large tap target.
 CHECKBOX_TEMPLATE = (
     "volunteers/forms/checkbox_field.html"  # in the app: the form renderer looks there

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.api.conftest import _clean_cache, client_for  # noqa: F401  (fixtures)
+from tests.volunteers.conftest import volunteer_client  # noqa: F401  (fixture)
 
 
 @pytest.fixture(autouse=True)
