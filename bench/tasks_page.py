@@ -105,6 +105,7 @@ def seed(rng: random.Random) -> None:
             base_latitude=CENTRE[0],
             base_longitude=CENTRE[1],
             max_open_tasks=5,
+            max_open_tasks_allowed=5,
         )
         volunteer.blocks.add(*blocks[:3])
         for help_request in HelpRequest.objects.filter(block__group=group)[:2]:

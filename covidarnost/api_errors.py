@@ -3,7 +3,8 @@
 Bodies are always JSON: {"detail": message} or field errors {"field": [messages]}, with
 messages in the language of the request (LocaleMiddleware reads Accept-Language).
 
-- Rule errors from the services (requests.exceptions): a status conflict → 409; NotAllowed →
+- Rule errors from the services (requests.exceptions): claims stopped after too many
+  releases → 429; a status conflict → 409; NotAllowed →
   403, or 404 on views that set `not_allowed_status = 404` (task endpoints, where "not yours"
   must look like "does not exist").
 - Django's ValidationError from a service or a model's full_clean → 400 field errors.
@@ -18,13 +19,21 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from requests.exceptions import NotAllowed, RequestError
+from requests.exceptions import ClaimsStopped, NotAllowed, RequestError
 
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = _("This action is not possible in the request's current status.")
     default_code = "conflict"
+
+
+class ClaimsStoppedError(exceptions.APIException):
+    """Claims stopped until an organizer allows them again: 429, with the reason."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = ClaimsStopped.default_message
+    default_code = "claims_stopped"
 
 
 class RequestTooLarge(exceptions.APIException):
@@ -48,6 +57,8 @@ def translate_exception(exc: Exception, view=None) -> Exception:
         if getattr(view, "not_allowed_status", 403) == status.HTTP_404_NOT_FOUND:
             return exceptions.NotFound(str(exc))
         return exceptions.PermissionDenied(str(exc))
+    if isinstance(exc, ClaimsStopped):
+        return ClaimsStoppedError(str(exc))
     if isinstance(exc, RequestError):
         # TransitionNotAllowed, AlreadyTaken, VolunteerCannotClaim, SafetyProtocolNotAccepted.
         return Conflict(str(exc))

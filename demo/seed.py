@@ -30,7 +30,7 @@ from requests.models import HelpRequest, RequestEvent
 from users.models import User
 from users.services import role_has_admin_access
 from volunteers import services as volunteer_services
-from volunteers.models import Volunteer
+from volunteers.models import DEFAULT_TASK_LIMIT, Volunteer
 
 SEED = 20200325  # fixed: the demo is the same on every machine
 PASSWORD_ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "lI1O0o")
@@ -191,6 +191,8 @@ def _volunteers(plan: Plan, users: dict[str, User], blocks) -> None:
                 "base_longitude": vp.base_longitude,
                 "radius_km": vp.radius_km,
                 "max_open_tasks": vp.max_open_tasks,
+                # Organizers set the limit; the demo allows what each volunteer chose.
+                "max_open_tasks_allowed": max(vp.max_open_tasks, DEFAULT_TASK_LIMIT),
                 "has_car": vp.has_car,
                 "does_pharmacy": vp.does_pharmacy,
                 "does_legal_consultation": vp.does_legal_consultation,

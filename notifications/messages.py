@@ -25,6 +25,7 @@ class MessageKind(StrEnum):
     UNCLAIMED_ALERT = "unclaimed_alert"
     UNDELIVERABLE_ALERT = "undeliverable_alert"
     NO_CANDIDATES_ALERT = "no_candidates_alert"
+    CLAIMS_STOPPED_ALERT = "claims_stopped_alert"
     CHECKIN_LIST = "checkin_list"
     FAKE_VOLUNTEER_ALERT = "fake_volunteer_alert"
 
@@ -36,6 +37,7 @@ SUBJECTS = {
     MessageKind.UNCLAIMED_ALERT: _("Request %(short_id)s has no volunteer yet"),
     MessageKind.UNDELIVERABLE_ALERT: _("Request %(short_id)s could not be delivered"),
     MessageKind.NO_CANDIDATES_ALERT: _("Request %(short_id)s: no volunteer to offer it to"),
+    MessageKind.CLAIMS_STOPPED_ALERT: _("A volunteer's claims are stopped"),
     MessageKind.CHECKIN_LIST: _("Neighbours to call today"),
     MessageKind.FAKE_VOLUNTEER_ALERT: _("A caller reported a fake volunteer"),
 }
@@ -90,6 +92,7 @@ def build_context(
         )
     context["checkin_url"] = site_link(settings.NOTIFICATIONS["CHECKIN_LIST_PATH"])
     context["calls_url"] = site_link("/intake/calls/")
+    context["claims_stopped_url"] = site_link("/admin/volunteers/volunteer/?claims=stopped")
     return context
 
 

@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 MATCH_HELP_REQUEST = "requests.match_help_request"
 ALERT_UNDELIVERABLE = "requests.alert_undeliverable"
+ALERT_CLAIMS_STOPPED = "requests.alert_claims_stopped"
 # Failures of the queue itself: logged without a traceback, they are expected when Redis is down.
 QUEUE_DOWN = (kombu.exceptions.OperationalError, ConnectionError, TimeoutError)
 
@@ -64,3 +65,8 @@ def enqueue_matching_after_commit(help_request_id) -> None:
 def enqueue_undeliverable_alert(help_request_id) -> bool:
     """Tell the organizers the holder could not deliver (requests.tasks.alert_undeliverable)."""
     return safe_enqueue(ALERT_UNDELIVERABLE, str(help_request_id))
+
+
+def enqueue_claims_stopped_alert(volunteer_id, help_request_id) -> bool:
+    """Tell the organizers a volunteer's claims stopped (requests.tasks.alert_claims_stopped)."""
+    return safe_enqueue(ALERT_CLAIMS_STOPPED, str(volunteer_id), str(help_request_id))

@@ -49,3 +49,13 @@ class VolunteerCannotClaim(RequestError):
 
 class SafetyProtocolNotAccepted(VolunteerCannotClaim):
     default_message = _("Please read and accept the safety rules before your first task.")
+
+
+class ClaimsStopped(VolunteerCannotClaim):
+    """Too many releases or "could not deliver" in a day; an organizer must allow claims again
+    (API: 429)."""
+
+    default_message = _(
+        "You gave back more than 3 tasks within 24 hours, so you cannot take new tasks for now. "
+        "An organizer of your group has been told and can allow it again."
+    )

@@ -8,6 +8,7 @@ SQLite), writes a RequestEvent, and announces itself with help_request_changed a
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -21,9 +22,11 @@ from covidarnost import permissions
 from neighbors.models import Block, Neighbor
 from neighbors.services import neighbor_create
 from requests.code_words import new_code_word
+from requests.enqueue import enqueue_claims_stopped_alert
 from requests.exceptions import (
     AlreadyTaken,
     AlreadyYours,
+    ClaimsStopped,
     NotAllowed,
     SafetyProtocolNotAccepted,
     TransitionNotAllowed,
@@ -205,8 +208,10 @@ def _check_can_claim(volunteer: Volunteer, help_request: HelpRequest) -> None:
     kind = kind_of(help_request)
     if kind is not None and not permissions.volunteer_may_take(volunteer, kind.skill):
         raise NotAllowed(_("Only volunteers who give this consultation can take it."))
+    if volunteer.claims_blocked_at is not None:
+        raise ClaimsStopped
     in_hand = volunteer.help_requests.filter(status__in=IN_HAND).count()
-    if in_hand >= volunteer.max_open_tasks:
+    if in_hand >= min(volunteer.max_open_tasks, volunteer.max_open_tasks_allowed):
         raise VolunteerCannotClaim(
             _("You already hold %(count)d tasks, your limit. Deliver or release one first.")
             % {"count": in_hand}
@@ -228,7 +233,8 @@ def help_request_claim(
 ) -> HelpRequest:
     """A verified volunteer of the group takes an open request (or is given it by staff).
 
-    Rules: safety protocol accepted, under their max open tasks, request still open. Of two
+    Rules: safety protocol accepted, claims not stopped (ClaimsStopped), under their limit of
+    tasks held (theirs, at most the organizers'), request still open. Of two
     volunteers claiming at once exactly one wins; the other gets AlreadyTaken. Claiming a
     task one already holds changes nothing and raises AlreadyYours, checked first, so a
     repeated tap gets that answer, not "your limit" (web and API alike). acting_user: an
@@ -251,10 +257,42 @@ def help_request_claim(
         )
 
 
+# More than this many tasks given back (released or "could not deliver") within the window
+# stops a volunteer's claims: each claim shows a resident's name, flat, phone and code word.
+GIVE_BACKS_ALLOWED = 3
+GIVE_BACK_WINDOW = timedelta(hours=24)
+
+
+def _count_give_back(volunteer: Volunteer, help_request: HelpRequest) -> None:
+    """After a release or "could not deliver": stop claims when the volunteer gave back more
+    than GIVE_BACKS_ALLOWED tasks in GIVE_BACK_WINDOW (counting from an organizer's last
+    clearing), and alert the organizers once. Runs in the caller's transaction."""
+    now = timezone.now()
+    since = now - GIVE_BACK_WINDOW
+    locked = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    if locked.claims_blocked_at is not None:
+        return
+    if locked.claims_cleared_at is not None and locked.claims_cleared_at > since:
+        since = locked.claims_cleared_at
+    given_back = RequestEvent.objects.filter(
+        actor_id=locked.user_id,
+        action__in=(Action.RELEASE, Action.UNDELIVERABLE),
+        created_at__gte=since,
+    ).count()
+    if given_back <= GIVE_BACKS_ALLOWED:
+        return
+    Volunteer.objects.filter(pk=locked.pk).update(claims_blocked_at=now)
+    volunteer.claims_blocked_at = now
+    logger.warning("volunteer %s: claims stopped after %d give-backs", locked.pk, given_back)
+    volunteer_id, help_request_id = str(locked.pk), str(help_request.pk)
+    transaction.on_commit(lambda: enqueue_claims_stopped_alert(volunteer_id, help_request_id))
+
+
 def _give_back(
     help_request: HelpRequest, action: str, *, volunteer: Volunteer, note: str, acting_user=None
 ) -> HelpRequest:
-    """Back to open with a new code word, recorded as its own event (the word is not in it)."""
+    """Back to open with a new code word, recorded as its own event (the word is not in it);
+    counts against the volunteer's give-backs (_count_give_back)."""
     actor, on_behalf_of = _acting(help_request, volunteer, acting_user)
     with transaction.atomic():
         help_request = _apply(
@@ -279,6 +317,7 @@ def _give_back(
             from_status=Status.OPEN,
             to_status=Status.OPEN,
         )
+        _count_give_back(volunteer, help_request)
     return help_request
 
 
@@ -287,7 +326,9 @@ def help_request_release(
 ) -> HelpRequest:
     """The holding volunteer gives a task back to the open list, saying why.
 
-    Rules: a reason is given; the request gets a new code word (the resident is told it).
+    Rules: a reason is given; the request gets a new code word (the resident is told it);
+    more than GIVE_BACKS_ALLOWED give-backs in a day stop the volunteer's claims until an
+    organizer allows them again.
     """
     if not reason.strip():
         raise ValidationError({"reason": _("Say why you release the task.")})
@@ -370,7 +411,8 @@ def help_request_report_undeliverable(
 ) -> HelpRequest:
     """The holding volunteer could not deliver; the task returns to open, organizers are told.
 
-    Rules: a reason is given; the request gets a new code word (the resident is told it).
+    Rules: a reason is given; the request gets a new code word (the resident is told it);
+    counts as a give-back, like a release.
     """
     if not reason.strip():
         raise ValidationError({"reason": _("Say what went wrong.")})

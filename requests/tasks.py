@@ -24,7 +24,12 @@ from notifications.backends.base import TransientNotificationError
 from notifications.models import NotificationLog
 from notifications.services import alert_organizers, notify_user
 from requests import reminders
-from requests.enqueue import ALERT_UNDELIVERABLE, MATCH_HELP_REQUEST, enqueue_matching
+from requests.enqueue import (
+    ALERT_CLAIMS_STOPPED,
+    ALERT_UNDELIVERABLE,
+    MATCH_HELP_REQUEST,
+    enqueue_matching,
+)
 from requests.models import HelpRequest, OfferStatus, RequestEvent, Status
 from requests.offers import offer_make_next, offers_expire_due, offers_settle_stale
 from requests.transitions import Action
@@ -84,6 +89,25 @@ def _undeliverable_alert(event_id, help_request_id, group_id) -> int:
         group_id=group_id,
         message="undeliverable_alert",
         key=f"undeliverable_alert:{event_id}",
+        help_request_id=help_request_id,
+    )
+
+
+@shared_task(name=ALERT_CLAIMS_STOPPED, **TASK_OPTIONS)
+def alert_claims_stopped(volunteer_id: str, help_request_id: str) -> int:
+    """Tell the organizers that a volunteer's claims stopped after too many give-backs."""
+    volunteer = (
+        Volunteer.objects.filter(pk=volunteer_id, claims_blocked_at__isnull=False)
+        .values("user__group_id", "claims_blocked_at")
+        .first()
+    )
+    if volunteer is None:
+        return 0  # allowed again meanwhile
+    stamp = int(volunteer["claims_blocked_at"].timestamp())
+    return alert_organizers(
+        group_id=volunteer["user__group_id"],
+        message="claims_stopped_alert",
+        key=f"claims_stopped_alert:{volunteer_id}:{stamp}",
         help_request_id=help_request_id,
     )
 

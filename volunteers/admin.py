@@ -13,8 +13,10 @@ from users.models import Role
 from volunteers.models import Volunteer, VolunteerStatus
 from volunteers.services import (
     check_blocks_of_own_group,
+    volunteer_allow_claims,
     volunteer_assign_blocks,
     volunteer_set_status,
+    volunteer_set_task_limit,
     volunteer_update_availability,
 )
 
@@ -28,7 +30,7 @@ class VolunteerAdminForm(forms.ModelForm):
             "user",
             "blocks",
             "is_available",
-            "max_open_tasks",
+            "max_open_tasks_allowed",
             "radius_km",
             "base_latitude",
             "base_longitude",
@@ -51,7 +53,26 @@ class VolunteerAdminForm(forms.ModelForm):
                 check_blocks_of_own_group(group_id=user.group_id, blocks=blocks)
             except ValidationError as error:
                 self.add_error(None, error)
+        limit = cleaned.get("max_open_tasks_allowed")
+        if limit is not None and self.instance.max_open_tasks > limit:
+            # The volunteer's own choice is lowered to fit, as volunteer_set_task_limit does.
+            self.instance.max_open_tasks = limit
         return cleaned
+
+
+class ClaimsStoppedFilter(admin.SimpleListFilter):
+    """Volunteers whose claims stopped after too many give-backs (the alert links here)."""
+
+    title = _("claims")
+    parameter_name = "claims"
+
+    def lookups(self, request, model_admin):
+        return [("stopped", _("stopped"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "stopped":
+            return queryset.filter(claims_blocked_at__isnull=False)
+        return queryset
 
 
 @admin.register(Volunteer)
@@ -65,11 +86,13 @@ class VolunteerAdmin(ScopedModelAdmin):
         "is_available",
         "open_tasks",
         "max_open_tasks",
+        "max_open_tasks_allowed",
+        "claims_stopped",
         "block_codes",
         "verified_at",
     )
     list_select_related = ("user",)
-    list_filter = ("status", "is_available", "blocks")
+    list_filter = ("status", ClaimsStoppedFilter, "is_available", "blocks")
     search_fields = ("user__username", "user__first_name", "user__last_name", "user__phone")
     filter_horizontal = ("blocks",)
     readonly_fields = (
@@ -78,12 +101,28 @@ class VolunteerAdmin(ScopedModelAdmin):
         "verified_at",
         "safety_protocol_accepted_at",
         "created_at",
+        "max_open_tasks",
+        "claims_blocked_at",
+        "claims_cleared_at",
+        "claims_cleared_by",
     )
     fieldsets = (
         (None, {"fields": ("user", "status", "verified_by", "verified_at")}),
         (
             _("Tasks"),
-            {"fields": ("blocks", "is_available", "max_open_tasks", "radius_km")},
+            {
+                "fields": (
+                    "blocks",
+                    "is_available",
+                    "max_open_tasks_allowed",
+                    "max_open_tasks",
+                    "radius_km",
+                )
+            },
+        ),
+        (
+            _("Claims stopped"),
+            {"fields": ("claims_blocked_at", "claims_cleared_at", "claims_cleared_by")},
         ),
         (_("Base location"), {"fields": ("base_latitude", "base_longitude")}),
         (
@@ -112,7 +151,7 @@ class VolunteerAdmin(ScopedModelAdmin):
             },
         ),
     )
-    actions = ["verify", "pause", "remove"]
+    actions = ["verify", "pause", "remove", "allow_claims"]
 
     def get_queryset(self, request):
         in_hand = Q(help_requests__status__in=IN_HAND)
@@ -127,10 +166,17 @@ class VolunteerAdmin(ScopedModelAdmin):
         if not change:
             super().save_model(request, obj, form, change)
             return
-        # Availability and blocks go through their services; the rest is plain profile data.
-        plain = [n for n in form.changed_data if n not in AVAILABILITY and n != "blocks"]
+        # Availability, the task limit and blocks go through their services; the rest is
+        # plain profile data.
+        through_services = (*AVAILABILITY, "blocks", "max_open_tasks_allowed")
+        plain = [n for n in form.changed_data if n not in through_services]
         if plain:
             obj.save(update_fields=plain)
+        if "max_open_tasks_allowed" in form.changed_data:
+            # Checks the organizer, logs who set it, lowers the volunteer's own choice to fit.
+            volunteer_set_task_limit(
+                volunteer=obj, limit=obj.max_open_tasks_allowed, actor=request.user
+            )
         if any(name in form.changed_data for name in AVAILABILITY):
             volunteer_update_availability(
                 volunteer=obj,
@@ -167,6 +213,24 @@ class VolunteerAdmin(ScopedModelAdmin):
     @admin.display(description=_("tasks in hand"), ordering="open_task_count")
     def open_tasks(self, volunteer):
         return volunteer.open_task_count
+
+    @admin.display(description=_("claims stopped"), boolean=True)
+    def claims_stopped(self, volunteer):
+        return volunteer.claims_blocked_at is not None
+
+    @admin.action(description=_("Allow claims again"), permissions=["manage"])
+    def allow_claims(self, request, queryset):
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            lambda volunteer: volunteer_allow_claims(volunteer=volunteer, actor=request.user),
+            lambda n: ngettext(
+                "%(count)d volunteer may take tasks again.",
+                "%(count)d volunteers may take tasks again.",
+                n,
+            ),
+        )
 
     @admin.display(description=_("blocks"))
     def block_codes(self, volunteer):

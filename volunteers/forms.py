@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from requests.models import NOTE_MAX_LENGTH, PaidBy
 from requests.receipts import RECEIPT_FORMATS
-from volunteers.models import NotificationChannel
+from volunteers.models import MAX_TASK_LIMIT, NotificationChannel
 
 RECEIPT_MAX_BYTES = 5 * 1024 * 1024
 # Box first, then its label, which is the large tap target.
@@ -154,9 +155,23 @@ class AvailabilityForm(forms.Form):
     max_open_tasks = forms.IntegerField(
         label=_("Most tasks I take at once"),
         min_value=1,
-        max_value=20,
+        max_value=MAX_TASK_LIMIT,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+
+    def __init__(self, *args, allowed: int = MAX_TASK_LIMIT, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The organizers' limit: the volunteer may choose fewer, never more (the service
+        # checks again).
+        field = self.fields["max_open_tasks"]
+        field.max_value = allowed
+        field.widget.attrs["max"] = allowed
+        field.validators = [v for v in field.validators if not hasattr(v, "limit_value")]
+        field.validators += [MinValueValidator(1), MaxValueValidator(allowed)]
+        field.help_text = _("At most %(limit)d, the limit your organizers set.") % {
+            "limit": allowed
+        }
+
     notification_channel = forms.ChoiceField(
         label=_("Send me offers and reminders by"),
         # The log-only channel is for development; volunteers choose a real one.

@@ -22,6 +22,11 @@ class NotificationChannel(models.TextChoices):
     CONSOLE = "console", _("Log only (development)")
 
 
+# Tasks held at once: the default for a new volunteer, and the most organizers may allow.
+DEFAULT_TASK_LIMIT = 3
+MAX_TASK_LIMIT = 20
+
+
 class Volunteer(models.Model):
     """Profile of a user with the volunteer role. Their group is the user's group."""
 
@@ -52,7 +57,29 @@ class Volunteer(models.Model):
     )
     is_available = models.BooleanField(_("available now"), default=True)
     max_open_tasks = models.PositiveSmallIntegerField(
-        _("maximum open tasks"), default=3, validators=[MinValueValidator(1), MaxValueValidator(20)]
+        _("maximum open tasks"),
+        default=DEFAULT_TASK_LIMIT,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TASK_LIMIT)],
+        help_text=_("Chosen by the volunteer, up to the limit the organizers set."),
+    )
+    # Set by organizers: a volunteer holding many tasks at once holds many residents' details.
+    max_open_tasks_allowed = models.PositiveSmallIntegerField(
+        _("task limit set by organizers"),
+        default=DEFAULT_TASK_LIMIT,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TASK_LIMIT)],
+        help_text=_("The most tasks this volunteer may hold at once; they may choose fewer."),
+    )
+    # Too many releases or "could not deliver" in a day stop further claims until an
+    # organizer looks (requests.claim_guard): a way to harvest residents' details otherwise.
+    claims_blocked_at = models.DateTimeField(_("claims stopped since"), null=True, blank=True)
+    claims_cleared_at = models.DateTimeField(_("claims allowed again"), null=True, blank=True)
+    claims_cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("claims allowed again by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # Where the volunteer usually sets out from; empty means their first block.
     base_latitude = models.FloatField(
@@ -142,6 +169,11 @@ class Volunteer(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="verified") | models.Q(verified_at__isnull=False),
                 name="volunteer_verified_has_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_open_tasks__lte=models.F("max_open_tasks_allowed")),
+                name="volunteer_task_limit_within_allowed",
+                violation_error_message=_("At most the limit the organizers set."),
             ),
         ]
         indexes = [

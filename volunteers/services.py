@@ -15,7 +15,7 @@ from covidarnost import permissions
 from neighbors.models import Block
 from requests.exceptions import NotAllowed
 from users.models import User
-from volunteers.models import NotificationChannel, Volunteer, VolunteerStatus
+from volunteers.models import MAX_TASK_LIMIT, NotificationChannel, Volunteer, VolunteerStatus
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +87,20 @@ def volunteer_update_availability(
     show_first_name_on_flyer: bool | None = None,
 ) -> Volunteer:
     """The volunteer says whether they can take tasks now, how many at once, how to reach
-    them, and whether their first name may be printed on their blocks' entrance flyers."""
+    them, and whether their first name may be printed on their blocks' entrance flyers.
+
+    Rules: at most the limit the organizers set (max_open_tasks_allowed): a volunteer may
+    only lower it for themselves.
+    """
+    if max_open_tasks > volunteer.max_open_tasks_allowed:
+        raise ValidationError(
+            {
+                "max_open_tasks": _(
+                    "At most %(limit)d: the limit your organizers set. Ask them for more."
+                )
+                % {"limit": volunteer.max_open_tasks_allowed}
+            }
+        )
     volunteer.is_available = is_available
     volunteer.max_open_tasks = max_open_tasks
     if notification_channel is not None:
@@ -128,8 +141,41 @@ def volunteer_link_telegram(*, user_id: int, chat_id: str) -> Volunteer | None:
 
 
 @transaction.atomic
+def volunteer_set_task_limit(*, volunteer: Volunteer, limit: int, actor) -> Volunteer:
+    """An organizer sets how many tasks a volunteer of their group may hold at once.
+
+    Rules: 1 to MAX_TASK_LIMIT; the volunteer's own choice is lowered to fit, never raised.
+    """
+    _require_organizer_of(actor, volunteer)
+    if not 1 <= limit <= MAX_TASK_LIMIT:
+        raise ValidationError(
+            {"max_open_tasks_allowed": _("Between 1 and %(most)d.") % {"most": MAX_TASK_LIMIT}}
+        )
+    volunteer.max_open_tasks_allowed = limit
+    volunteer.max_open_tasks = min(volunteer.max_open_tasks, limit)
+    volunteer.save(update_fields=["max_open_tasks_allowed", "max_open_tasks"])
+    logger.info("volunteer %s: task limit set to %d by %s", volunteer.pk, limit, actor.pk)
+    return volunteer
+
+
+@transaction.atomic
 def volunteer_unlink_telegram(*, chat_id: str) -> int:
     """Forget a chat (the volunteer sent /stop); their offers go by email again."""
     return Volunteer.objects.filter(telegram_chat_id=chat_id).update(
         telegram_chat_id="", notification_channel=NotificationChannel.EMAIL
     )
+
+
+@transaction.atomic
+def volunteer_allow_claims(*, volunteer: Volunteer, actor) -> Volunteer:
+    """An organizer lets a volunteer whose claims were stopped take tasks again.
+
+    Give-backs before this moment no longer count; who did it and when is kept.
+    """
+    _require_organizer_of(actor, volunteer)
+    volunteer.claims_blocked_at = None
+    volunteer.claims_cleared_at = timezone.now()
+    volunteer.claims_cleared_by = actor
+    volunteer.save(update_fields=["claims_blocked_at", "claims_cleared_at", "claims_cleared_by"])
+    logger.info("volunteer %s: claims allowed again by %s", volunteer.pk, actor.pk)
+    return volunteer

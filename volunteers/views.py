@@ -32,6 +32,7 @@ from requests import services as request_services
 from requests.exceptions import (
     AlreadyTaken,
     AlreadyYours,
+    ClaimsStopped,
     RequestError,
     SafetyProtocolNotAccepted,
     TransitionNotAllowed,
@@ -115,7 +116,13 @@ def task_list(request, volunteer):
     return render(
         request,
         "volunteers/task_list.html",
-        {"volunteer": volunteer, "nav": "tasks", "content": mark_safe(content)},  # noqa: S308
+        {
+            "volunteer": volunteer,
+            "nav": "tasks",
+            "content": mark_safe(content),  # noqa: S308
+            # The same words a claim would answer with, shown before anyone tries.
+            "claims_stopped": str(ClaimsStopped()) if volunteer.claims_blocked_at else "",
+        },
     )
 
 
@@ -375,7 +382,7 @@ def safety_protocol(request, volunteer):
 @volunteer_page
 def profile(request, volunteer):
     if request.method == "POST":
-        form = forms.AvailabilityForm(request.POST)
+        form = forms.AvailabilityForm(request.POST, allowed=volunteer.max_open_tasks_allowed)
         if form.is_valid():
             try:
                 volunteer_services.volunteer_update_availability(
@@ -388,12 +395,13 @@ def profile(request, volunteer):
                 return redirect("volunteers:profile")
     else:
         form = forms.AvailabilityForm(
+            allowed=volunteer.max_open_tasks_allowed,
             initial={
                 "is_available": volunteer.is_available,
                 "max_open_tasks": volunteer.max_open_tasks,
                 "notification_channel": volunteer.notification_channel,
                 "show_first_name_on_flyer": volunteer.show_first_name_on_flyer,
-            }
+            },
         )
     return render(
         request,

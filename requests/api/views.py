@@ -301,7 +301,7 @@ class TaskActionView(TaskViewMixin, APIView):
         return Response(self.render_task(task))
 
 
-def _action_schema(request=None, description=""):
+def _action_schema(request=None, description="", extra=None):
     return extend_schema(
         request=request,
         responses={
@@ -313,14 +313,27 @@ def _action_schema(request=None, description=""):
             409: OpenApiResponse(
                 DETAIL.response, description="The task's status does not allow this."
             ),
+            **(extra or {}),
         },
         description=description,
         tags=["tasks"],
     )
 
 
+CLAIMS_STOPPED = OpenApiResponse(
+    DETAIL.response,
+    description=(
+        "Claims stopped: more than 3 tasks given back within 24 hours, until an organizer "
+        "allows claims again."
+    ),
+)
+
+
 class TaskClaimView(TaskActionView):
-    @_action_schema(description="Take an open task. 409 when someone else holds it.")
+    @_action_schema(
+        description="Take an open task. 409 when someone else holds it.",
+        extra={429: CLAIMS_STOPPED},
+    )
     def post(self, request, pk):
         return super().post(request, pk)
 
