@@ -4,11 +4,12 @@ from django.urls import path
 
 from neighbors.api import BlockListView
 from requests.api import views as requests_api
-from users.api import AcceptSafetyProtocolView, MeView, TokenView
+from users.api import AcceptSafetyProtocolView, LogoutView, MeView, TokenView
 
 app_name = "api"
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("auth/logout/", LogoutView.as_view(), name="logout"),
     path("me/", MeView.as_view(), name="me"),
     path(
         "me/accept-safety-protocol/",

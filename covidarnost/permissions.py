@@ -200,6 +200,14 @@ def can_edit_account(user, account) -> bool:
     return account.pk == user.pk or account_rank(account) <= account_rank(user)
 
 
+def can_sign_out(user, account) -> bool:
+    """Whether user may end every session and token of account: their own, or one they may
+    edit (coordinators anyone, organizers the accounts of their group below them)."""
+    if not _signed_in(user):
+        return False
+    return account.pk == user.pk or can_edit_account(user, account)
+
+
 def can_manage_group(user) -> bool:
     """Organizers (and coordinators) verify volunteers, assign blocks, reimburse."""
     return is_coordinator(user) or is_organizer(user)

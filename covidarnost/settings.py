@@ -4,6 +4,7 @@ With no environment at all the app runs the demo on SQLite with Celery tasks exe
 so a newcomer needs no services. DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -46,7 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "phonenumber_field",
@@ -279,7 +280,7 @@ SESSION_COOKIE_AGE = 14 * 24 * 60 * 60
 # --- REST framework -----------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -298,6 +299,17 @@ REST_FRAMEWORK = {
         "request_create_user": env.str("API_THROTTLE_CREATE_USER", default="60/min"),
         "request_create_ip": env.str("API_THROTTLE_CREATE_IP", default="120/min"),
     },
+}
+# API tokens (django-rest-knox): only a hash is stored; each sign-in is a token of its own,
+# revoked by POST /api/v1/auth/logout/ or all at once (users.services.user_sign_out_everywhere).
+# Staff tokens live as long as a staff session at most; volunteers' for the idle limit below.
+API_TOKEN_TTL_VOLUNTEER = timedelta(hours=env.int("API_TOKEN_TTL_VOLUNTEER_HOURS", default=14 * 24))
+API_TOKEN_TTL_STAFF = timedelta(hours=env.int("API_TOKEN_TTL_STAFF_HOURS", default=12))
+REST_KNOX = {
+    "TOKEN_TTL": API_TOKEN_TTL_VOLUNTEER,
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Covidarnost API",

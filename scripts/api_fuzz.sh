@@ -46,7 +46,7 @@ echo "==> migrating a throwaway database"
 echo "==> seeding a group, an operator and a volunteer with tokens"
 "$PYTHON" manage.py shell -v 0 > "$WORK/tokens" <<'PY'
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from neighbors.models import Block, Group
 from neighbors.services import neighbor_create
@@ -61,6 +61,7 @@ operator = User.objects.create_user("fuzz-operator", password="fuzz-Pass-123", g
 user = User.objects.create_user("fuzz-volunteer", password="fuzz-Pass-123", group=group, role="volunteer")
 volunteer = Volunteer.objects.create(user=user, status="verified", verified_at=timezone.now(),
                          safety_protocol_accepted_at=timezone.now(), max_open_tasks=20,
+                         max_open_tasks_allowed=20,
                          base_latitude=59.98, base_longitude=30.30)
 neighbor = neighbor_create(block=block, name="Fuzz Neighbor", flat="1", phone="+79110000000")
 tasks = [
@@ -69,7 +70,8 @@ tasks = [
     for n in range(5)
 ]
 held = help_request_claim(help_request=tasks[1], volunteer=volunteer)
-print(Token.objects.create(user=operator).key, Token.objects.create(user=user).key,
+# knox returns (row, token); only the token's hash is stored.
+print(AuthToken.objects.create(user=operator)[1], AuthToken.objects.create(user=user)[1],
       tasks[0].pk, held.pk)
 PY
 read -r OPERATOR_TOKEN VOLUNTEER_TOKEN OPEN_ID HELD_ID < "$WORK/tokens"

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, logout
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from covidarnost import permissions
 from covidarnost.api_throttles import AuthFailureThrottle, AuthIPThrottle
+from users.services import api_token_create
 from volunteers.services import volunteer_accept_safety_protocol
 
 DETAIL = inline_serializer("Detail", {"detail": serializers.CharField()})
@@ -30,7 +30,10 @@ class TokenInput(serializers.Serializer):
 
 
 class TokenOutput(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text=_("Send it as `Authorization: Token <token>`."))
+    expires_at = serializers.DateTimeField(
+        help_text=_("The token stops working then; sign in again for a new one.")
+    )
 
 
 class TokenView(APIView):
@@ -61,8 +64,25 @@ class TokenView(APIView):
         if user is None:
             AuthFailureThrottle().record_failure(request, self)
             raise InvalidCredentials
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token, expires_at = api_token_create(user=user)
+        return Response(TokenOutput({"token": token, "expires_at": expires_at}).data)
+
+
+class LogoutView(APIView):
+    """Revoke the token this request is signed with (other devices keep theirs)."""
+
+    @extend_schema(
+        request=None,
+        responses={204: OpenApiResponse(description="Signed out."), 401: DETAIL},
+        tags=["auth"],
+    )
+    def post(self, request):
+        if request.auth is not None and hasattr(request.auth, "delete"):
+            request.auth.delete()
+        else:
+            # Signed in with the browser session: end that session.
+            logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class GroupOutput(serializers.Serializer):

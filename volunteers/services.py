@@ -15,6 +15,7 @@ from covidarnost import permissions
 from neighbors.models import Block
 from requests.exceptions import NotAllowed
 from users.models import User
+from users.services import user_sign_out_everywhere
 from volunteers.models import MAX_TASK_LIMIT, NotificationChannel, Volunteer, VolunteerStatus
 
 logger = logging.getLogger(__name__)
@@ -27,7 +28,10 @@ def _require_organizer_of(actor, volunteer: Volunteer) -> None:
 
 @transaction.atomic
 def volunteer_set_status(*, volunteer: Volunteer, status: str, actor) -> Volunteer:
-    """An organizer verifies, pauses or removes a volunteer of their group."""
+    """An organizer verifies, pauses or removes a volunteer of their group.
+
+    Pausing or removing ends every session and API token of the volunteer.
+    """
     _require_organizer_of(actor, volunteer)
     if status not in VolunteerStatus.values:
         raise ValidationError({"status": _("Unknown verification state.")})
@@ -36,6 +40,9 @@ def volunteer_set_status(*, volunteer: Volunteer, status: str, actor) -> Volunte
         volunteer.verified_at = timezone.now()
         volunteer.verified_by = actor
     volunteer.save(update_fields=["status", "verified_at", "verified_by"])
+    if status in (VolunteerStatus.PAUSED, VolunteerStatus.REMOVED):
+        # Whoever holds their phone must not stay signed in: every session and token ends.
+        user_sign_out_everywhere(user=volunteer.user, actor=actor, reason=f"volunteer {status}")
     return volunteer
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 # Every role the API distinguishes; tests parametrize over these fixture names.
@@ -33,8 +33,8 @@ def user_of(obj):
 def token_client(user, **extra) -> APIClient:
     client = APIClient(**extra)
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _instance, token = AuthToken.objects.create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
 
 

@@ -3,7 +3,7 @@ import logging
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from covidarnost.api_throttles import hashed
@@ -46,7 +46,8 @@ def test_username_and_password_give_a_token_that_authenticates(user):
     response = APIClient().post(URL, {"username": "hotline", "password": PASSWORD}, format="json")
 
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=user).key}
+    assert set(response.json()) == {"token", "expires_at"}
+    assert AuthToken.objects.filter(user=user).count() == 1
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     assert client.get("/api/v1/me/").json()["username"] == "hotline"
@@ -58,14 +59,15 @@ def test_phone_number_works_as_username(user):
     )
 
     assert response.status_code == 200
-    assert response.json()["token"] == Token.objects.get(user=user).key
+    assert AuthToken.objects.filter(user=user).count() == 1
 
 
-def test_same_token_on_a_second_sign_in(user):
+def test_each_sign_in_is_a_token_of_its_own(user):
     first = APIClient().post(URL, {"username": "hotline", "password": PASSWORD}, format="json")
     second = APIClient().post(URL, {"username": "hotline", "password": PASSWORD}, format="json")
 
-    assert first.json()["token"] == second.json()["token"]
+    assert first.json()["token"] != second.json()["token"]
+    assert AuthToken.objects.filter(user=user).count() == 2
 
 
 def test_wrong_password_is_400_with_a_message_and_no_token(user):
@@ -75,7 +77,7 @@ def test_wrong_password_is_400_with_a_message_and_no_token(user):
 
     assert response.status_code == 400
     assert response.json() == {"detail": "Wrong username, phone number or password."}
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_inactive_user_gets_no_token(user):
