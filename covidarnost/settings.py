@@ -300,6 +300,9 @@ REST_FRAMEWORK = {
         "request_create_ip": env.str("API_THROTTLE_CREATE_IP", default="120/min"),
     },
 }
+# Failed sign-ins from one client address (stored as an HMAC) before it must wait; the web
+# form, the admin and the API share it. Per account: API_THROTTLE_AUTH_FAILURES.
+LOGIN_CLIENT_FAILURES = env.str("LOGIN_CLIENT_FAILURES", default="50/hour")
 # API tokens (django-rest-knox): only a hash is stored; each sign-in is a token of its own,
 # revoked by POST /api/v1/auth/logout/ or all at once (users.services.user_sign_out_everywhere).
 # Staff tokens live as long as a staff session at most; volunteers' for the idle limit below.

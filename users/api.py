@@ -11,7 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from covidarnost import permissions
-from covidarnost.api_throttles import AuthFailureThrottle, AuthIPThrottle
+from covidarnost.api_throttles import AuthIPThrottle
+from users import login_limits
+from users.forms import LOCKED_MESSAGE
 from users.services import api_token_create
 from volunteers.services import volunteer_accept_safety_protocol
 
@@ -41,7 +43,9 @@ class TokenView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [AuthIPThrottle, AuthFailureThrottle]
+    # Every attempt per address (cache); failures per account and per client are counted in
+    # the database by users.login_limits, shared with the web and admin forms.
+    throttle_classes = [AuthIPThrottle]
 
     @extend_schema(
         request=TokenInput,
@@ -56,13 +60,14 @@ class TokenView(APIView):
     def post(self, request):
         data = TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
+        if login_limits.locked_out(request, data.validated_data["username"]):
+            raise exceptions.Throttled(wait=login_limits.lock_seconds(), detail=str(LOCKED_MESSAGE))
         user = authenticate(
             request._request,
             username=data.validated_data["username"],
             password=data.validated_data["password"],
         )
         if user is None:
-            AuthFailureThrottle().record_failure(request, self)
             raise InvalidCredentials
         token, expires_at = api_token_create(user=user)
         return Response(TokenOutput({"token": token, "expires_at": expires_at}).data)

@@ -4,19 +4,23 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from covidarnost.phones import normalize_phone
+from users import login_limits
 
 __all__ = ["UsernameOrPhoneBackend", "normalize_phone"]
 
 
 class UsernameOrPhoneBackend(ModelBackend):
+    """One lookup (username, then phone), then exactly one password hash whatever is found:
+    a registered phone takes as long to refuse as an unknown one, and a locked-out account
+    or client as long as either."""
+
     def authenticate(self, request, username=None, password=None, **kwargs):
-        user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is not None or not username or not password:
-            return user
-        phone = normalize_phone(username)
-        if phone is None:
+        if username is None or password is None:
             return None
-        candidate = get_user_model()._default_manager.filter(phone=phone).first()
-        if candidate is None or not self.user_can_authenticate(candidate):
+        account = login_limits.find_account(username)
+        if login_limits.locked_out(request, username, account=account) or account is None:
+            get_user_model()().set_password(password)  # the same work as a real check
             return None
-        return candidate if candidate.check_password(password) else None
+        if account.check_password(password) and self.user_can_authenticate(account):
+            return account
+        return None

@@ -7,26 +7,21 @@ from django.utils.translation import gettext_lazy as _
 
 from users import login_limits
 
+LOCKED_MESSAGE = _(
+    "Too many failed attempts for this account or from this connection. Try again later, "
+    "or ask an organizer to reset your password."
+)
+
 
 class LimitedLoginMixin:
     """Refuse an account after too many failed sign-ins, before checking the password."""
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        if username and login_limits.too_many_failures(username):
-            raise ValidationError(
-                _(
-                    "Too many failed attempts for this account. Try again later, or ask an "
-                    "organizer to reset your password."
-                ),
-                code="throttled",
-            )
-        try:
-            return super().clean()
-        except ValidationError as error:
-            if error.code == "invalid_login" and username:
-                login_limits.record_failure(username)
-            raise
+        if username and login_limits.locked_out(self.request, username):
+            raise ValidationError(LOCKED_MESSAGE, code="throttled")
+        # Failures are counted by users.login_limits from the user_login_failed signal.
+        return super().clean()
 
 
 class LoginForm(LimitedLoginMixin, AuthenticationForm):

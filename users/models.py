@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
@@ -66,9 +67,12 @@ class User(AbstractUser):
         password_changed = self._password is not None and not self._state.adding
         super().save(*args, **kwargs)
         if password_changed:
+            from users.login_limits import clear_account
             from users.services import user_revoke_tokens
 
             user_revoke_tokens(user=self, reason="password changed")
+            # A new password (an organizer's reset) lifts the lock on failed sign-ins.
+            clear_account(self)
 
     class Meta:
         verbose_name = _("user")
@@ -97,3 +101,24 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in, counted under a keyed hash: of the account found (or, when none
+    is, of the text typed), and of the client's address. Neither is stored in the clear.
+
+    The web form, the admin and the API share these rows (users.login_limits), and being in
+    the database they hold when Redis is down.
+    """
+
+    key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            # "Failures under this key since …": the check before every sign-in.
+            models.Index(fields=["key", "created_at"], name="login_failure_key_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… {self.created_at:%Y-%m-%d %H:%M}"
