@@ -370,11 +370,12 @@ TELEGRAM_LINK_MAX_AGE = env.int("TELEGRAM_LINK_MAX_AGE", default=15 * 60)
 # SMS gateway: empty URL disables the channel. The template is a JSON body with {phone} and
 # {text} placeholders; the token goes into "Authorization: Bearer".
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
-SMS_GATEWAY_TEMPLATE = env.str(
-    "SMS_GATEWAY_TEMPLATE", default='{"to": "{phone}", "text": "{text}"}'
+# Empty (as docker-compose passes an unset variable) means the default template.
+SMS_GATEWAY_TEMPLATE = (
+    env.str("SMS_GATEWAY_TEMPLATE", default="") or '{"to": "{phone}", "text": "{text}"}'
 )
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
-# Shared secret the gateway sends with inbound SMS (X-SMS-Secret header or ?token=).
+# Shared secret the gateway sends with inbound SMS, in the X-SMS-Secret header only.
 SMS_INBOUND_SECRET = env.str("SMS_INBOUND_SECRET", default="")
 
 # --- Logging ------------------------------------------------------------------------------

@@ -82,7 +82,8 @@ def test_app_services_use_postgres_and_redis_in_production_mode(compose, name):
     assert env["DEBUG"] == "0"
     assert env["DATABASE_URL"].startswith("postgres://")
     assert "@postgres:5432/" in env["DATABASE_URL"]
-    assert env["REDIS_URL"] == "redis://redis:6379/0"
+    assert env["REDIS_URL"].startswith("redis://:${REDIS_PASSWORD:?")
+    assert env["REDIS_URL"].endswith("@redis:6379/0")
     # A missing SECRET_KEY stops compose with a message instead of starting with a blank one.
     assert env["SECRET_KEY"].startswith("${SECRET_KEY:?")
 
@@ -105,3 +106,58 @@ def test_dockerignore_keeps_secrets_and_local_data_out():
     ignored = (ROOT / ".dockerignore").read_text().split()
     for entry in (".env", ".venv", "db.sqlite3", ".git"):
         assert entry in ignored
+
+
+# --- Hardening (issue: security and privacy) ---------------------------------------------
+APP_SERVICES = ["migrate", "web", "worker", "beat"]
+
+
+def test_no_default_database_password(compose):
+    text = (ROOT / "docker-compose.yml").read_text()
+    assert "POSTGRES_PASSWORD:-" not in text
+    assert compose["services"]["postgres"]["environment"]["POSTGRES_PASSWORD"].startswith(
+        "${POSTGRES_PASSWORD:?"
+    )
+    for name in APP_SERVICES:
+        url = compose["services"][name]["environment"]["DATABASE_URL"]
+        assert ":${POSTGRES_PASSWORD:?" in url
+
+
+def test_redis_requires_a_password_and_the_healthcheck_uses_it(compose):
+    redis = compose["services"]["redis"]
+    assert redis["environment"]["REDIS_PASSWORD"].startswith("${REDIS_PASSWORD:?")
+    assert '--requirepass "$$REDIS_PASSWORD"' in command_of(redis)
+    assert "REDISCLI_AUTH" in redis["healthcheck"]["test"][1]
+
+
+def test_gunicorn_trusts_forwarded_headers_from_the_proxy_only(compose):
+    trusted = compose["services"]["web"]["environment"]["FORWARDED_ALLOW_IPS"]
+    assert trusted == "${FORWARDED_ALLOW_IPS:-172.28.0.1}"
+    assert "--forwarded-allow-ips" not in command_of(compose["services"]["web"])
+    gateway = compose["networks"]["default"]["ipam"]["config"][0]["gateway"]
+    assert gateway == "172.28.0.1"
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_api_num_proxies_and_channel_variables_are_passed(compose, name):
+    env = compose["services"][name]["environment"]
+    assert env["API_NUM_PROXIES"] == "${API_NUM_PROXIES:-1}"
+    for variable in (
+        "TELEGRAM_BOT_TOKEN",
+        "TELEGRAM_BOT_USERNAME",
+        "TELEGRAM_WEBHOOK_SECRET",
+        "TELEGRAM_API_URL",
+        "TELEGRAM_LINK_MAX_AGE",
+        "SMS_GATEWAY_URL",
+        "SMS_GATEWAY_TEMPLATE",
+        "SMS_GATEWAY_TOKEN",
+        "SMS_INBOUND_SECRET",
+    ):
+        assert env[variable].startswith(f"${{{variable}:-"), variable
+
+
+def test_readme_says_how_to_keep_addresses_out_of_the_proxy_log():
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("### Client addresses and the proxy's log", 1)[1].split("\n## ", 1)[0]
+    assert "remote_ip" in section  # Caddy
+    assert "log_format" in section and "$remote_addr" in section  # nginx
