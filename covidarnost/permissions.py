@@ -162,10 +162,8 @@ def can_file_request_for(user, neighbor) -> bool:
     return neighbor.help_requests.filter(volunteer=volunteer, status__in=IN_HAND).exists()
 
 
-def get_neighbor_for_request(user, pk):
+def get_neighbor_for_request(user, pk) -> Neighbor:
     """A known resident the user may file a request for, or 404 (like another group's)."""
-    from neighbors.models import Neighbor
-
     neighbor = _get_or_404(scope(Neighbor.objects.select_related("block"), user), pk)
     if not can_file_request_for(user, neighbor):
         raise Http404

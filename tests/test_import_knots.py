@@ -10,6 +10,7 @@ APPS += ("printing", "volunteers", "hotline", "recurring")
 LATE_ON_PURPOSE = {
     "requests/apps.py",  # receivers connect in AppConfig.ready, after the models load
     "intake/apps.py",
+    "users/apps.py",  # signal receivers connect in AppConfig.ready, after the models load
     "covidarnost/shadowing.py",  # patches DRF before it is imported elsewhere
     "covidarnost/api_throttles.py",  # redis is optional (no REDIS_URL in the demo)
     "printing/apps.py",  # registers its system check in AppConfig.ready

@@ -125,10 +125,3 @@ def record_failure(request, text: str) -> None:
 def clear_account(account) -> None:
     """Lift the account's lock (an organizer set a new password)."""
     LoginFailure.objects.filter(key=_account_key("", account)).delete()
-
-
-def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
-    """user_login_failed receiver: the web form, the admin and the API all end up here."""
-    username = credentials.get("username") or ""
-    if username:
-        record_failure(request, username)

@@ -61,19 +61,6 @@ class User(AbstractUser):
         value = f"{self.password}:{self.session_epoch}"
         return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
-    def save(self, *args, **kwargs):
-        # set_password() leaves the raw password in _password until saved; a hash upgrade at
-        # sign-in clears it first, so only a real change gets here.
-        password_changed = self._password is not None and not self._state.adding
-        super().save(*args, **kwargs)
-        if password_changed:
-            from users.login_limits import clear_account
-            from users.services import user_revoke_tokens
-
-            user_revoke_tokens(user=self, reason="password changed")
-            # A new password (an organizer's reset) lifts the lock on failed sign-ins.
-            clear_account(self)
-
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

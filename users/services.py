@@ -1,4 +1,5 @@
-"""Writes for accounts: roles and admin access, API tokens, signing out everywhere."""
+"""Writes for accounts: roles and admin access, API tokens, signing out everywhere, the
+second factor."""
 
 from __future__ import annotations
 
@@ -6,14 +7,23 @@ import logging
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp import match_token
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from knox.models import AuthToken
 
 from covidarnost import permissions
 from requests.exceptions import NotAllowed
 from users.models import Role, User
 
 logger = logging.getLogger(__name__)
+
 
 # Roles that work in the Django admin: coordinators, organizers and operators.
 STAFF_ROLES = frozenset({Role.COORDINATOR, Role.ORGANIZER, Role.OPERATOR})
@@ -48,8 +58,8 @@ def api_token_create(*, user) -> tuple[str, datetime]:
     Rules: staff tokens last API_TOKEN_TTL_STAFF (12 h), volunteers' API_TOKEN_TTL_VOLUNTEER
     (14 days); only the token's hash is stored.
     """
-    from knox.models import AuthToken
-
+    # Expired tokens of the user go now (authentication checks only the token it is given).
+    AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
     staff = permissions.is_staff_of_group(user) or permissions.is_coordinator(user)
     ttl = settings.API_TOKEN_TTL_STAFF if staff else settings.API_TOKEN_TTL_VOLUNTEER
     instance, token = AuthToken.objects.create(user=user, expiry=ttl)
@@ -59,9 +69,7 @@ def api_token_create(*, user) -> tuple[str, datetime]:
 
 def user_revoke_tokens(*, user, reason: str) -> int:
     """Delete every API token of the user (knox stores hashes: nothing else to clear)."""
-    from knox.models import AuthToken
-
-    count, _ = AuthToken.objects.filter(user=user).delete()
+    count, _by_model = AuthToken.objects.filter(user=user).delete()
     if count:
         logger.info("user %s: %d API tokens revoked (%s)", user.pk, count, reason)
     return count
@@ -76,7 +84,55 @@ def user_sign_out_everywhere(*, user, actor, reason: str = "sign out everywhere"
     """
     if not permissions.can_sign_out(actor, user):
         raise NotAllowed
-    type(user)._default_manager.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
-    user.refresh_from_db(fields=["session_epoch"])
+    get_user_model()._default_manager.filter(pk=user.pk).update(
+        session_epoch=F("session_epoch") + 1
+    )
+    if hasattr(user, "refresh_from_db"):
+        user.refresh_from_db(fields=["session_epoch"])
     user_revoke_tokens(user=user, reason=reason)
     logger.info("user %s: signed out everywhere by %s (%s)", user.pk, actor.pk, reason)
+
+
+# --- Second factor (django-otp: TOTP, and single-use recovery codes) -----------------------
+RECOVERY_CODES = 10
+
+
+def second_factor_device(*, user):
+    """The user's confirmed TOTP device, or None."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+@transaction.atomic
+def second_factor_setup_start(*, user):
+    """An unconfirmed TOTP device to show as a QR code and a key (the same one until used)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def second_factor_confirm(*, user, token: str) -> list[str]:
+    """Confirm the authenticator app with a code it shows; returns new recovery codes.
+
+    Rules: the code must match the unconfirmed device; any older device and recovery codes
+    are replaced (a new phone); the codes are shown once and stored as django-otp keeps them.
+    """
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None or not device.verify_token((token or "").strip().replace(" ", "")):
+        raise ValidationError({"token": _("This code does not match. Type the current one.")})
+    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    StaticDevice.objects.filter(user=user).delete()
+    recovery = StaticDevice.objects.create(user=user, name="recovery codes")
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    recovery.token_set.bulk_create([StaticToken(device=recovery, token=code) for code in codes])
+    logger.info("user %s: second factor set up", user.pk)
+    return codes
+
+
+def second_factor_match(*, user, token: str):
+    """The confirmed device (authenticator or a recovery code, used up) a code matches."""
+    token = (token or "").strip().replace(" ", "")
+    return match_token(user, token) if token else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from base64 import b32encode
 
 import segno
 from django import forms
@@ -94,8 +95,6 @@ def two_factor(request):
 
 
 def _base32(device) -> str:
-    from base64 import b32encode
-
     key = b32encode(device.bin_key).decode()
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
