@@ -166,8 +166,10 @@ class TaskOutput(TaskPublicOutput):
     (and for a day after delivery): permissions.task_fields_visible decides."""
 
     details = serializers.CharField(
-        required=False,
-        help_text=_("Empty for a consultation, unless the caller gives it or organizes."),
+        help_text=_(
+            "The free text: empty before a claim and after the window, and for a consultation "
+            "unless the caller gives it or organizes."
+        ),
     )
     neighbor = NeighborOutput(required=False)
     code_word = serializers.CharField(required=False)

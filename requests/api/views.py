@@ -175,6 +175,7 @@ def task_data(task, *, user, volunteer, distance_m=None, confidential=None) -> d
         data = TaskOutput(task).data
     else:
         data = TaskPublicOutput(task).data
+        data["details"] = ""  # the free text, not shown before a claim (as on the web page)
     return _without_private_notes(data, task, user, confidential)
 
 
