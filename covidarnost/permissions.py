@@ -206,6 +206,19 @@ def can_sign_out(user, account) -> bool:
     return account.pk == user.pk or can_edit_account(user, account)
 
 
+def needs_second_factor(user) -> bool:
+    """Organizers, operators and coordinators must confirm a one-time code (TOTP or a recovery
+    code) before they see any personal data, whenever TWO_FACTOR_REQUIRED (DEBUG off).
+
+    Accounts in TWO_FACTOR_EXEMPT_USERNAMES (a public demo's own) are exempt.
+    """
+    if not settings.TWO_FACTOR_REQUIRED or not _signed_in(user):
+        return False
+    if user.get_username() in settings.TWO_FACTOR_EXEMPT_USERNAMES:
+        return False
+    return is_coordinator(user) or is_staff_of_group(user) or bool(user.is_staff)
+
+
 def can_manage_group(user) -> bool:
     """Organizers (and coordinators) verify volunteers, assign blocks, reimburse."""
     return is_coordinator(user) or is_organizer(user)

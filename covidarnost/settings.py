@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "knox",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "phonenumber_field",
@@ -72,6 +75,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sessions end after their idle and absolute limits (staff 30 min / 12 h, volunteers 14 d).
+    "users.middleware.SessionLifetimeMiddleware",
+    # request.user.is_verified(): whether this session confirmed a one-time code.
+    "django_otp.middleware.OTPMiddleware",
+    # Staff must confirm one before anything else (permissions.needs_second_factor).
+    "users.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -300,6 +309,17 @@ REST_FRAMEWORK = {
         "request_create_ip": env.str("API_THROTTLE_CREATE_IP", default="120/min"),
     },
 }
+# Second factor (django-otp, TOTP with recovery codes) for organizers, operators and
+# coordinators: on whenever DEBUG is off. A public demo may exempt its own accounts by name.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=not DEBUG)
+TWO_FACTOR_EXEMPT_USERNAMES = env.list("TWO_FACTOR_EXEMPT_USERNAMES", default=[])
+OTP_TOTP_ISSUER = "Covidarnost"
+# Session limits: staff (personal data of the whole group) short, volunteers long but idle-bound.
+SESSION_STAFF_IDLE_SECONDS = env.int("SESSION_STAFF_IDLE_SECONDS", default=30 * 60)
+SESSION_STAFF_MAX_SECONDS = env.int("SESSION_STAFF_MAX_SECONDS", default=12 * 60 * 60)
+SESSION_VOLUNTEER_IDLE_SECONDS = env.int(
+    "SESSION_VOLUNTEER_IDLE_SECONDS", default=14 * 24 * 60 * 60
+)
 # Failed sign-ins from one client address (stored as an HMAC) before it must wait; the web
 # form, the admin and the API share it. Per account: API_THROTTLE_AUTH_FAILURES.
 LOGIN_CLIENT_FAILURES = env.str("LOGIN_CLIENT_FAILURES", default="50/hour")

@@ -22,3 +22,6 @@ STORAGES = {
 MEDIA_ROOT = BASE_DIR / "build" / "test-media"  # noqa: F405
 # WhiteNoise warns on every request when STATIC_ROOT is missing; tests never collect static.
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405
+# The second factor is tested where it matters (tests/security/test_two_factor.py); other
+# tests sign staff in with force_login and would all stop at the code page.
+TWO_FACTOR_REQUIRED = False

@@ -14,7 +14,7 @@ from covidarnost import permissions
 from covidarnost.api_throttles import AuthIPThrottle
 from users import login_limits
 from users.forms import LOCKED_MESSAGE
-from users.services import api_token_create
+from users.services import api_token_create, second_factor_device, second_factor_match
 from volunteers.services import volunteer_accept_safety_protocol
 
 DETAIL = inline_serializer("Detail", {"detail": serializers.CharField()})
@@ -29,6 +29,16 @@ class InvalidCredentials(exceptions.APIException):
 class TokenInput(serializers.Serializer):
     username = serializers.CharField(max_length=150, help_text=_("Username or phone number."))
     password = serializers.CharField(max_length=128, trim_whitespace=False)
+    otp = serializers.CharField(
+        max_length=16,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "Organizers, operators and coordinators: the code of their authenticator app "
+            "(or a recovery code), set up on the web first."
+        ),
+    )
 
 
 class TokenOutput(serializers.Serializer):
@@ -51,7 +61,8 @@ class TokenView(APIView):
         request=TokenInput,
         responses={
             200: TokenOutput,
-            400: OpenApiResponse(description="Wrong credentials or missing fields."),
+            400: OpenApiResponse(description="Wrong credentials, code or missing fields."),
+            403: DETAIL,
             429: DETAIL,
         },
         auth=[],
@@ -69,6 +80,16 @@ class TokenView(APIView):
         )
         if user is None:
             raise InvalidCredentials
+        if permissions.needs_second_factor(user):
+            # The same rule as the web: no personal data before a one-time code.
+            if second_factor_device(user=user) is None:
+                raise exceptions.PermissionDenied(
+                    _("Set up two-factor sign-in on the web first, then ask for a token.")
+                )
+            if second_factor_match(user=user, token=data.validated_data["otp"]) is None:
+                raise exceptions.ValidationError(
+                    {"otp": [_("This code does not match. Type the current one.")]}
+                )
         token, expires_at = api_token_create(user=user)
         return Response(TokenOutput({"token": token, "expires_at": expires_at}).data)
 

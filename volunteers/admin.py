@@ -10,6 +10,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 from covidarnost.admin_scoping import ScopedModelAdmin, apply_to_each
 from requests.models import IN_HAND
 from users.models import Role
+from users.services import user_sign_out_everywhere
 from volunteers.models import Volunteer, VolunteerStatus
 from volunteers.services import (
     check_blocks_of_own_group,
@@ -151,7 +152,7 @@ class VolunteerAdmin(ScopedModelAdmin):
             },
         ),
     )
-    actions = ["verify", "pause", "remove", "allow_claims"]
+    actions = ["verify", "pause", "remove", "allow_claims", "sign_out_everywhere"]
 
     def get_queryset(self, request):
         in_hand = Q(help_requests__status__in=IN_HAND)
