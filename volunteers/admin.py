@@ -219,6 +219,22 @@ class VolunteerAdmin(ScopedModelAdmin):
     def claims_stopped(self, volunteer):
         return volunteer.claims_blocked_at is not None
 
+    @admin.action(description=_("Sign out everywhere"), permissions=["manage"])
+    def sign_out_everywhere(self, request, queryset):
+        apply_to_each(
+            self,
+            request,
+            queryset.select_related("user"),
+            lambda volunteer: user_sign_out_everywhere(
+                user=volunteer.user, actor=request.user, reason="signed out by an organizer"
+            ),
+            lambda n: ngettext(
+                "%(count)d volunteer signed out on every device.",
+                "%(count)d volunteers signed out on every device.",
+                n,
+            ),
+        )
+
     @admin.action(description=_("Allow claims again"), permissions=["manage"])
     def allow_claims(self, request, queryset):
         apply_to_each(
