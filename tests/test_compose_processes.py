@@ -125,6 +125,9 @@ class Deployment:
         self.host_variables = {
             "SECRET_KEY": "compose-test-" + uuid.uuid4().hex * 2,
             "DOMAIN": "localhost",
+            # No default passwords in the compose file: the host must give them.
+            "POSTGRES_PASSWORD": uuid.uuid4().hex,
+            "REDIS_PASSWORD": uuid.uuid4().hex,
         }
         self.processes: dict[str, subprocess.Popen] = {}
 
@@ -139,7 +142,8 @@ class Deployment:
             for key, value in service["environment"].items()
         }
         assert "@postgres:5432/" in env["DATABASE_URL"]
-        assert env["REDIS_URL"].startswith("redis://redis:6379/")
+        assert env["REDIS_URL"].startswith("redis://:")
+        assert "@redis:6379/" in env["REDIS_URL"]
         env["DATABASE_URL"] = self.database_url
         env["REDIS_URL"] = self.redis_url
         env["MEDIA_ROOT"] = str(self.tmp / "media")

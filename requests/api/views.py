@@ -249,8 +249,12 @@ class TaskListView(TaskViewMixin, GenericAPIView):
         public = {
             **response.data,
             "results": [
+                # As task_data shows a task not held: the free text empty.
                 _without_private_notes(
-                    TaskPublicOutput(task).data, task, request.user, kinds.confidential
+                    {**TaskPublicOutput(task).data, "details": ""},
+                    task,
+                    request.user,
+                    kinds.confidential,
                 )
                 for task in page
             ],

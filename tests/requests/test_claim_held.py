@@ -2,7 +2,7 @@
 
 import pytest
 from django.utils import translation
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from requests.exceptions import AlreadyYours
@@ -33,7 +33,7 @@ def test_web_and_api_give_the_same_answer(client, volunteer, help_request):
     client.force_login(volunteer.user)
     page = client.post(f"/tasks/{help_request.pk}/claim/", HTTP_ACCEPT_LANGUAGE="en")
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=volunteer.user).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=volunteer.user)[1]}")
     response = api.post(f"/api/v1/tasks/{help_request.pk}/claim/", HTTP_ACCEPT_LANGUAGE="en")
 
     assert page.status_code == 302 and page["Location"] == f"/tasks/{help_request.pk}/"
