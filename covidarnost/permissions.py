@@ -628,3 +628,29 @@ def get_offer_for_intake(user, pk) -> Offer:
     intake_group_or_404(user)
     queryset = Offer.objects.select_related("volunteer__user", "help_request__block")
     return _get_or_404(scope(queryset, user), pk)
+
+
+# The organizer's desk (/dashboard/) ---------------------------------------------------------
+
+
+def can_use_desk(user) -> bool:
+    """The desk: organizers for their group, coordinators for their network's groups."""
+    return is_organizer(user) or is_coordinator(user)
+
+
+def desk_groups(user) -> QuerySet:
+    """Groups whose desk the user may open."""
+    if not can_use_desk(user):
+        return Group.objects.none()
+    return scope(Group.objects.all(), user)
+
+
+def get_group_for_desk(user, pk):
+    """A group whose desk the user may open, or 404 (another group's id looks like none)."""
+    return _get_or_404(desk_groups(user), pk)
+
+
+def can_see_desk_lines(user, group) -> bool:
+    """Lines that link to single requests and volunteers' reimbursements: the group's own
+    organizers (and superusers). Coordinators by role get figures and coverage only."""
+    return is_superuser(user) or (is_organizer(user) and user.group_id == group.pk)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "printing.apps.PrintingConfig",
     "hotline",
     "recurring",
+    "desk",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "desk.context_processors.staff_nav",
             ],
         },
     },

@@ -25,6 +25,8 @@ urlpatterns = [
     path("intake/calls/", include("hotline.urls")),
     path("intake/recurring/", include("recurring.urls")),
     path("intake/", include("intake.urls")),
+    # The organizer's desk: /dashboard/.
+    path("", include("desk.urls")),
     # Telegram linking, and the Telegram and SMS webhooks.
     path("notifications/", include("notifications.urls")),
     # Printed request forms, entrance flyers and route sheets (PDF), and batches of them.

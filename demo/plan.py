@@ -422,7 +422,8 @@ def _history(rng, plan, status, holder_for, block_code, organizer, staff, in_han
         plan.age_minutes = rng.randint(2 * 60, 12 * 60)
         in_hand[holder] = in_hand.get(holder, 0) + 1
         return
-    plan.age_minutes = rng.randint(4 * 60, 14 * 24 * 60)
+    # Spread over eight weeks, so the desk's weekly response-time chart has something to show.
+    plan.age_minutes = rng.randint(4 * 60, 56 * 24 * 60)
     spent, paid_by = None, ""
     if plan.budget:
         spent = (plan.budget * Decimal(rng.uniform(0.7, 1.05))).quantize(Decimal("1"))

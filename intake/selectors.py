@@ -106,16 +106,22 @@ def group_blocks(group) -> QuerySet[Block]:
 SMS_GRACE = timedelta(minutes=15)
 
 
+def pending_callbacks(*, group_ids, now=None) -> QuerySet:
+    """Notices still to tell residents of these groups: every call, and an SMS not sent within
+    SMS_GRACE. The one rule for the call-back list and the organizer's desk."""
+    now = now or timezone.now()
+    return ResidentNotice.objects.filter(
+        help_request__block__group_id__in=list(group_ids), status=NoticeStatus.PENDING
+    ).filter(
+        Q(channel=NoticeChannel.CALL) | Q(channel=NoticeChannel.SMS, created_at__lt=now - SMS_GRACE)
+    )
+
+
 def callbacks_for_group(*, group, now=None) -> list:
     """Residents to phone: notices still to tell, oldest first, each with `script` (what to
     say, with the code word) attached. A constant number of queries."""
-    now = now or timezone.now()
     notices = list(
-        ResidentNotice.objects.filter(help_request__block__group=group, status=NoticeStatus.PENDING)
-        .filter(
-            Q(channel=NoticeChannel.CALL)
-            | Q(channel=NoticeChannel.SMS, created_at__lt=now - SMS_GRACE)
-        )
+        pending_callbacks(group_ids=[group.pk], now=now)
         .select_related(
             "event",
             "help_request__neighbor",

@@ -22,12 +22,15 @@ from requests.kinds import kind_choices
 from requests.models import (
     HelpRequest,
     Offer,
-    PaidBy,
     RequestEvent,
     RequestKind,
-    Status,
 )
-from requests.selectors import is_overdue, overdue_requests, with_opened_at
+from requests.selectors import (
+    is_overdue,
+    overdue_requests,
+    reimbursement_owed_q,
+    with_opened_at,
+)
 from requests.services import (
     CORRECTABLE_FIELDS,
     help_request_cancel,
@@ -84,9 +87,7 @@ class ReimbursementFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "outstanding":
-            return queryset.filter(
-                status=Status.DELIVERED, paid_by=PaidBy.VOLUNTEER, reimbursed_at__isnull=True
-            )
+            return queryset.filter(reimbursement_owed_q())
         if self.value() == "done":
             return queryset.filter(reimbursed_at__isnull=False)
         return queryset

@@ -368,6 +368,8 @@ class HelpRequest(models.Model):
             models.Index(fields=["status", "block", "created_at"], name="hr_status_block_created"),
             # "My tasks": requests a volunteer holds.
             models.Index(fields=["volunteer", "status"], name="hr_volunteer_status"),
+            # The desk's weekly response times: a group's requests of the last eight weeks.
+            models.Index(fields=["block", "created_at"], name="hr_block_created"),
         ]
 
     def __str__(self) -> str:
@@ -453,6 +455,10 @@ class RequestEvent(models.Model):
         verbose_name = _("request event")
         verbose_name_plural = _("request events")
         ordering = ["created_at", "id"]
+        indexes = [
+            # The desk's inactive volunteers: has this person done anything since a date?
+            models.Index(fields=["actor", "created_at"], name="event_actor_created"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_status or '-'} → {self.to_status}"

@@ -24,7 +24,7 @@ from covidarnost import permissions
 from covidarnost.geo import distance_expression
 from neighbors.models import Group
 from requests.kinds import kinds_for_group
-from requests.models import IN_HAND, HelpRequest, RequestEvent, Status, Urgency
+from requests.models import IN_HAND, HelpRequest, PaidBy, RequestEvent, Status, Urgency
 from volunteers.models import Volunteer
 
 # Ordering buckets of the task list.
@@ -196,3 +196,8 @@ def overdue_requests(queryset: QuerySet[HelpRequest] | None = None, *, now=None)
         )
     open_late = Q(status=Status.OPEN) & (Q(due_at__lte=now) | waited)
     return queryset.filter(in_hand_late | open_late)
+
+
+def reimbursement_owed_q() -> Q:
+    """Purchases volunteers paid for themselves and were not paid back yet."""
+    return Q(status=Status.DELIVERED, paid_by=PaidBy.VOLUNTEER, reimbursed_at__isnull=True)

@@ -61,6 +61,15 @@ def main() -> None:
         sign_in(page, args.base, "organizer", args.password)
         page.goto(args.base + "/admin/requests/helprequest/")
         page.screenshot(path=OUT / "organizer-requests.png")
+        page.goto(args.base + "/dashboard/")
+        page.screenshot(path=OUT / "organizer-desk.png", full_page=True)
+        network = browser.new_context(
+            viewport={"width": 1280, "height": 800}, extra_http_headers=headers
+        )
+        coordinator = network.new_page()
+        sign_in(coordinator, args.base, "coordinator", args.password)
+        coordinator.goto(args.base + "/dashboard/")
+        coordinator.screenshot(path=OUT / "coordinator-desk.png", full_page=True)
 
         # The operator's intake desk: a caller found by her number as she says it.
         operator = browser.new_context(

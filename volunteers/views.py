@@ -64,7 +64,8 @@ def volunteer_page(view):
 
 def _not_a_volunteer(request):
     if permissions.is_staff_of_group(request.user) or permissions.is_coordinator(request.user):
-        return render(request, "volunteers/staff.html", status=403)
+        context = {"show_desk": permissions.can_use_desk(request.user)}
+        return render(request, "volunteers/staff.html", context, status=403)
     profile = permissions.volunteer_profile(request.user)
     return render(request, "volunteers/status.html", {"profile": profile}, status=403)
 

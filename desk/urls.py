@@ -1,0 +1,10 @@
+from django.urls import path
+
+from desk import views
+
+app_name = "desk"
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/groups/<uuid:pk>/", views.group_dashboard, name="group_dashboard"),
+]
