@@ -232,6 +232,16 @@ PASSWORD_HASHERS = env.list(
 )
 
 # --- Languages and time -------------------------------------------------------------------
+# Map of blocks on the organizer's desk. Off by default: without a tile server the page is a
+# list and the browser asks no other host. With one, e.g.
+# MAP_TILE_URL=https://tile.openstreetmap.org/{z}/{x}/{y}.png and an attribution that the
+# server's terms require, the page loads Leaflet (served from static/) and those tiles.
+MAP_TILES = {
+    "URL": env.str("MAP_TILE_URL", default=""),
+    "ATTRIBUTION": env.str("MAP_TILE_ATTRIBUTION", default=""),
+    "MAX_ZOOM": env.int("MAP_TILE_MAX_ZOOM", default=19),
+}
+
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -10,6 +10,8 @@ def staff_nav(request):
         user = request.user
         return {
             "desk": permissions.can_use_desk(user),
+            # Coordinators open a group's map from its desk; organizers have one group.
+            "map": permissions.is_organizer(user),
             "intake": permissions.can_use_intake_desk(user),
         }
 

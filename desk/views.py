@@ -5,13 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from covidarnost import permissions
-from desk import charts, selectors
+from desk import charts, maps, selectors
 
 # (attribute of WeekTimes, legend, css class) of each chart's two lines.
 CLAIM_SERIES = [
@@ -83,3 +83,37 @@ def group_dashboard(request, pk):
         owed = selectors.reimbursements_owed(group=group)
         context["owed"] = owed
     return render(request, "desk/group.html", context)
+
+
+@login_required
+@never_cache
+def own_map(request):
+    """An organizer's map of their own group; coordinators pick a group on their desk."""
+    if permissions.is_organizer(request.user):
+        return group_map(request, request.user.group_id)
+    if permissions.can_use_desk(request.user):
+        return redirect("desk:dashboard")
+    return _forbidden(request)
+
+
+@login_required
+@never_cache
+def group_map(request, pk):
+    """The group's blocks by open requests and coverage: a list, and a map when tiles are set."""
+    if not permissions.can_use_desk(request.user):
+        return _forbidden(request)
+    group = permissions.get_group_for_desk(request.user, pk)
+    blocks = maps.blocks_on_map(group=group)
+    tiles = maps.tile_settings()
+    context = {
+        "group": group,
+        "blocks": blocks,
+        "tiles": tiles,
+        "map_data": maps.map_data(blocks, tiles) if tiles else None,
+        "desk_nav": "map",
+        "counts": {
+            state: sum(1 for b in blocks if b.state == state)
+            for state in (maps.UNCOVERED, maps.WAITING, maps.QUIET)
+        },
+    }
+    return render(request, "desk/map.html", context)

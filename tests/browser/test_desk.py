@@ -78,3 +78,26 @@ def test_network_desk_is_accessible(browser_page, live_server, axe_source, desk_
     page.goto(f"{base}/dashboard/")
     assert page.get_by_role("heading", name="Desk: the network's groups").is_visible()
     check_desk_page(page, axe_source, "desk-network")
+
+
+def test_block_list_without_tiles_is_accessible(browser_page, live_server, axe_source, desk_scene):
+    page, base = browser_page, live_server.url
+    _sign_in(page, base, "desk-organizer")
+    page.goto(f"{base}/dashboard/map/")
+    assert page.get_by_role("heading", name="Blocks of").is_visible()
+    check_desk_page(page, axe_source, "desk-map-list")
+
+
+def test_map_with_tiles_draws_every_block(
+    browser_page, live_server, axe_source, desk_scene, settings
+):
+    # Tiles from this very server, so the test still asks no other host.
+    tile = "/static/vendor/leaflet/images/layers.png?z={z}&x={x}&y={y}"
+    settings.MAP_TILES = {"URL": live_server.url + tile, "ATTRIBUTION": "test", "MAX_ZOOM": 18}
+    page, base = browser_page, live_server.url
+    _sign_in(page, base, "desk-organizer")
+    page.goto(f"{base}/dashboard/map/")
+    page.wait_for_selector(".block-pin")
+    assert page.locator(".block-pin").count() == page.locator("tbody tr").count() == 2
+    assert page.locator(".block-pin.state-uncovered").count() == 1
+    check_desk_page(page, axe_source, "desk-map-tiles")
