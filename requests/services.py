@@ -321,6 +321,25 @@ def _give_back(
     return help_request
 
 
+def help_request_take_back(*, help_request: HelpRequest, actor, reason: str) -> HelpRequest:
+    """An organizer returns a task a volunteer holds to the open list, saying why (the
+    volunteer was removed, or cannot be reached). Recorded as a release by the organizer.
+    """
+    if not (permissions.can_manage_group(actor) and permissions.can_see(actor, help_request)):
+        raise NotAllowed
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the task goes back to the open list.")})
+    if help_request.volunteer is None:
+        raise TransitionNotAllowed(_("Nobody holds this request."))
+    return _give_back(
+        help_request,
+        Action.RELEASE,
+        volunteer=help_request.volunteer,
+        note=reason.strip(),
+        acting_user=actor,
+    )
+
+
 def help_request_release(
     *, help_request: HelpRequest, volunteer: Volunteer, reason: str, acting_user=None
 ) -> HelpRequest:

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from covidarnost import permissions
 from neighbors.models import Block
 from requests.exceptions import NotAllowed
+from requests.models import IN_HAND, HelpRequest
+from requests.services import help_request_take_back
 from users.models import User
 from users.services import user_sign_out_everywhere
 from volunteers.models import MAX_TASK_LIMIT, NotificationChannel, Volunteer, VolunteerStatus
@@ -31,10 +33,20 @@ def volunteer_set_status(*, volunteer: Volunteer, status: str, actor) -> Volunte
     """An organizer verifies, pauses or removes a volunteer of their group.
 
     Pausing or removing ends every session and API token of the volunteer.
+    Removing a volunteer returns the tasks they hold to the open list through the request
+    services (an event by the organizer each, a new code word, matching starts again).
     """
     _require_organizer_of(actor, volunteer)
     if status not in VolunteerStatus.values:
         raise ValidationError({"status": _("Unknown verification state.")})
+    if status == VolunteerStatus.REMOVED:
+        held = HelpRequest.objects.filter(volunteer=volunteer, status__in=IN_HAND)
+        for help_request in held.select_related("block__group", "volunteer__user"):
+            help_request_take_back(
+                help_request=help_request,
+                actor=actor,
+                reason=_("The volunteer was removed from the group."),
+            )
     volunteer.status = status
     if status == VolunteerStatus.VERIFIED and volunteer.verified_at is None:
         volunteer.verified_at = timezone.now()
