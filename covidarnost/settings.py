@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "printing.apps.PrintingConfig",
     "hotline",
     "recurring",
+    "privacy",
 ]
 
 MIDDLEWARE = [

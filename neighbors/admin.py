@@ -203,6 +203,7 @@ class NeighborAdmin(ScopedModelAdmin):
         "is_isolated",
         "last_contact_at",
         "last_contact_by",
+        "keep_data",
     )
     readonly_fields = ("last_contact_by",)
 

@@ -170,7 +170,7 @@ MATRIX: dict[str, S] = {
     ),
     **admin_model("requests/requestevent", "event", organizer="view"),
     **admin_model("requests/offer", "offer", organizer="view"),
-    **admin_model("requests/notificationlog", "notification", organizer="view"),
+    **admin_model("notifications/notificationlog", "notification", organizer="view"),
 }
 
 PNG = base64.b64decode(
@@ -184,7 +184,8 @@ def world(group, block, volunteer, operator, organizer, other_organizer):
     from django.contrib.contenttypes.models import ContentType
     from rest_framework.authtoken.models import Token
 
-    from requests.models import NotificationLog, Offer, RequestEvent, Status
+    from notifications.models import NotificationLog
+    from requests.models import Offer, RequestEvent, Status
     from requests.services import help_request_claim
 
     task = help_request_claim(
