@@ -112,6 +112,9 @@ MATRIX: dict[str, S] = {
     "checkins/<uuid:pk>/called/": S("405 405 405 405 405", pk="isolated"),
     "offers/<uuid:pk>/claim/": S("302 200 404 404 404", pk="offer"),
     "offers/<uuid:pk>/decline/": S("302 200 404 404 404", pk="offer"),
+    # Intake desk (operators and organizers).
+    "intake/": S("302 404 200 200 200"),
+    "intake/requests/<uuid:pk>/": S("302 404 200 200 404", pk="task"),
     # Telegram linking and the webhooks (these answer the bot and the gateway, not people).
     "notifications/telegram/link/": S("302 200 403 403 403"),
     "notifications/telegram/webhook/": S("405 405 405 405 405"),
