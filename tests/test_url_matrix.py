@@ -115,6 +115,8 @@ MATRIX: dict[str, S] = {
     # Intake desk (operators and organizers).
     "intake/": S("302 404 200 200 200"),
     "intake/requests/<uuid:pk>/": S("302 404 200 200 404", pk="task"),
+    "intake/callbacks/": S("302 404 200 200 200"),
+    "intake/callbacks/<int:pk>/told/": S("302 405 405 405 405", pk=1),
     # Telegram linking and the webhooks (these answer the bot and the gateway, not people).
     "notifications/telegram/link/": S("302 200 403 403 403"),
     "notifications/telegram/webhook/": S("405 405 405 405 405"),
