@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "hotline",
     "recurring",
     "privacy",
+    # Audit of changes to people and roles (privacy/audit.py), personal fields masked.
+    "auditlog",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Names the actor of audited changes; never stores the client address (setting below).
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -297,6 +301,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [csp_constants.NONE],
     },
 }
+
+# --- Audit log (django-auditlog) -----------------------------------------------------------
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+AUDITLOG_MASK_CALLABLE = "privacy.audit.mask_personal"
 
 # --- REST framework -----------------------------------------------------------------------
 REST_FRAMEWORK = {

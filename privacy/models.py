@@ -11,6 +11,7 @@ class ViewChannel(models.TextChoices):
     API_REQUEST = "api_request", _("API: request")
     ADMIN = "admin", _("Admin page")
     CHECKINS = "checkins", _("Check-in list")
+    INTAKE = "intake", _("Intake desk")
     ROUTE_SHEET = "route_sheet", _("Route sheet")
     EXPORT = "export", _("Personal data export")
 

@@ -176,7 +176,13 @@ MATRIX: dict[str, S] = {
     **admin_model("requests/requestevent", "event", organizer="view"),
     **admin_model("requests/offer", "offer", organizer="view"),
     **admin_model("notifications/notificationlog", "notification", organizer="view"),
+    **admin_model("privacy/personaldataview", "data_view", organizer="view"),
+    **admin_model("privacy/privacyevent", "privacy_event", organizer="view"),
+    # The audit of people and roles: coordinators (superusers) only.
+    **admin_model("auditlog/logentry", "log_entry"),
 }
+
+ADMIN_MODEL_ROUTE = re.compile(r"^admin/([a-z_]+/[a-z_]+)/(?:add/|<path:object_id>/.*)?$")
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
@@ -211,6 +217,14 @@ def world(group, block, volunteer, operator, organizer, other_organizer):
         short_code="AB12",
         expires_at=timezone.now() + timezone.timedelta(minutes=15),
     )
+    from auditlog.models import LogEntry
+
+    from privacy.access_log import record_personal_data_view
+    from privacy.models import PersonalDataView, PrivacyEvent
+
+    record_personal_data_view(viewer=organizer, neighbors=[task.neighbor], channel="admin")
+    volunteer.user.first_name = "Audited"
+    volunteer.user.save()
     notification = NotificationLog.objects.create(
         key="matrix-test", channel="email", recipient=volunteer.user, help_request=task
     )
@@ -228,6 +242,11 @@ def world(group, block, volunteer, operator, organizer, other_organizer):
         "notification": notification,
         "token": Token.objects.get_or_create(user=volunteer.user)[0],
         "network": factories.NetworkFactory(),
+        "data_view": PersonalDataView.objects.get(),
+        "privacy_event": PrivacyEvent.objects.create(
+            action="resident_erased", subject_id="x", group=group
+        ),
+        "log_entry": LogEntry.objects.get_for_object(volunteer.user).latest("timestamp"),
         "users": {
             "anonymous": None,
             "volunteer": volunteer.user,
@@ -302,7 +321,18 @@ def test_every_route_is_in_the_matrix(world):
     found = routes()
     missing = [key for key in found if key not in MATRIX]
     lines = []
+    admin_models = sorted(
+        {match.group(1) for key in missing if (match := ADMIN_MODEL_ROUTE.match(key))}
+    )
+    for label in admin_models:
+        lines.append(
+            f'    **admin_model("{label}", "<object in world>", organizer="view add change '
+            f'delete", operator=""),  # keep only the rights each role has'
+        )
     for key in missing:
+        match = ADMIN_MODEL_ROUTE.match(key)
+        if match and match.group(1) in admin_models:
+            continue
         params = re.findall(r"<(?:[a-z]+:)?[a-z_]+>", key)
         # Without parameters, GET it as each role to suggest the statuses to check.
         seen = None if params else statuses_for(build_path(key, S("0 0 0 0 0"), world), world)

@@ -20,3 +20,8 @@ class UsernameOrPhoneBackend(ModelBackend):
         if candidate is None or not self.user_can_authenticate(candidate):
             return None
         return candidate if candidate.check_password(password) else None
+
+    def get_user(self, user_id):
+        # The group comes along: permissions.group_locked() reads it on every request.
+        user = get_user_model()._default_manager.select_related("group").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

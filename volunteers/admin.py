@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from covidarnost.admin_scoping import ScopedModelAdmin, apply_to_each
+from privacy.admin_mixins import PersonDataActions
+from privacy.person_data import volunteer_erase, volunteer_export
 from requests.models import IN_HAND
 from users.models import Role
 from volunteers.models import Volunteer, VolunteerStatus
@@ -55,8 +57,15 @@ class VolunteerAdminForm(forms.ModelForm):
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(ScopedModelAdmin):
+class VolunteerAdmin(PersonDataActions, ScopedModelAdmin):
+    person_export = staticmethod(
+        lambda volunteer, actor: volunteer_export(volunteer=volunteer, actor=actor)
+    )
+    person_erase = staticmethod(
+        lambda volunteer, actor: volunteer_erase(volunteer=volunteer, actor=actor)
+    )
     accusative_name = pgettext_lazy("accusative", "volunteer")
+
     form = VolunteerAdminForm
     list_display = (
         "__str__",
@@ -112,7 +121,7 @@ class VolunteerAdmin(ScopedModelAdmin):
             },
         ),
     )
-    actions = ["verify", "pause", "remove"]
+    actions = ["verify", "pause", "remove", "export_personal_data", "erase_personal_data"]
 
     def get_queryset(self, request):
         in_hand = Q(help_requests__status__in=IN_HAND)

@@ -27,6 +27,8 @@ from django.views.decorators.http import require_POST
 
 from covidarnost import permissions
 from covidarnost.geo import haversine_m
+from privacy.access_log import record_personal_data_view
+from privacy.models import ViewChannel
 from requests import list_cache
 from requests import services as request_services
 from requests.exceptions import (
@@ -149,12 +151,20 @@ def _action_forms(task, volunteer, bound=None) -> dict:
 def _render_task(request, volunteer, task, bound=None, status=200):
     base = volunteer_base_point(volunteer)
     metres = haversine_m(*base, task.block.latitude, task.block.longitude) if base else None
+    show_personal = permissions.can_see_personal_details(request.user, task)
+    if show_personal:
+        record_personal_data_view(
+            viewer=request.user,
+            neighbors=[task.neighbor],
+            channel=ViewChannel.TASK_PAGE,
+            group_id=task.block.group_id,
+        )
     context = {
         "volunteer": volunteer,
         "nav": "tasks",
         "task": task,
         "is_mine": task.volunteer_id == volunteer.pk,
-        "show_personal": permissions.can_see_personal_details(request.user, task),
+        "show_personal": show_personal,
         "distance_m": metres,
         "open_form": next(iter(bound)) if bound else "",
         **_action_forms(task, volunteer, bound),
