@@ -302,6 +302,11 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Error reports mailed to ADMINS show no form values, query strings, cookies or addresses.
+DEFAULT_EXCEPTION_REPORTER = "covidarnost.error_reports.PersonalDataExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "covidarnost.error_reports.PersonalDataReporterFilter"
+ADMINS = [("Admins", address) for address in env.list("ADMINS", default=[])]
+
 # --- Audit log (django-auditlog) -----------------------------------------------------------
 AUDITLOG_DISABLE_REMOTE_ADDR = True
 AUDITLOG_MASK_CALLABLE = "privacy.audit.mask_personal"
