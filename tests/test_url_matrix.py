@@ -176,6 +176,7 @@ MATRIX: dict[str, S] = {
     **admin_model("requests/requestevent", "event", organizer="view"),
     **admin_model("requests/offer", "offer", organizer="view"),
     **admin_model("notifications/notificationlog", "notification", organizer="view"),
+    **admin_model("requests/requestkind", "request_kind", organizer="view add change"),
     **admin_model("privacy/personaldataview", "data_view", organizer="view"),
     **admin_model("privacy/privacyevent", "privacy_event", organizer="view"),
     # The audit of people and roles: coordinators (superusers) only.
@@ -196,7 +197,7 @@ def world(group, block, volunteer, operator, organizer, other_organizer):
     from rest_framework.authtoken.models import Token
 
     from notifications.models import NotificationLog
-    from requests.models import Offer, RequestEvent, Status
+    from requests.models import Offer, RequestEvent, RequestKind, Status
     from requests.services import help_request_claim
 
     task = help_request_claim(
@@ -242,6 +243,7 @@ def world(group, block, volunteer, operator, organizer, other_organizer):
         "notification": notification,
         "token": Token.objects.get_or_create(user=volunteer.user)[0],
         "network": factories.NetworkFactory(),
+        "request_kind": RequestKind.objects.create(group=group, slug="firewood", name="Дрова"),
         "data_view": PersonalDataView.objects.get(),
         "privacy_event": PrivacyEvent.objects.create(
             action="resident_erased", subject_id="x", group=group
