@@ -16,14 +16,25 @@ from privacy.person_data import export_as_file
 
 
 class RecordsPersonalDataViews:
-    """A change page that shows a resident's phone or flat records who opened it.
+    """A change page or list that shows residents' phones or flats records who opened it.
 
     Subclasses say which residents an object shows (personal_data_neighbors). Only a page
-    actually shown (GET, 200) is recorded; a saved form redirects and is not a view.
+    actually shown (GET, 200) is recorded; a saved form redirects and is not a view. A list
+    records the residents of the page shown, in one INSERT.
     """
 
     def personal_data_neighbors(self, obj) -> list:
         raise NotImplementedError
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if request.method == "GET" and response.status_code == 200 and changelist is not None:
+            shown = [n for obj in changelist.result_list for n in self.personal_data_neighbors(obj)]
+            record_personal_data_view(
+                viewer=request.user, neighbors=shown, channel=ViewChannel.ADMIN
+            )
+        return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)

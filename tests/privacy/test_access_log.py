@@ -66,6 +66,16 @@ def test_admin_change_pages_are_recorded(client, organizer, help_request, group)
     assert [row.neighbor_id for row in rows] == [help_request.neighbor_id] * 2
 
 
+def test_admin_lists_record_every_resident_on_the_page(client, organizer, block, group):
+    listed = [factories.HelpRequestFactory(neighbor__block=block) for _ in range(3)]
+    client.force_login(organizer)
+    client.get(reverse("admin:neighbors_neighbor_changelist"))
+    client.get(reverse("admin:requests_helprequest_changelist"))
+    rows = views_of(ViewChannel.ADMIN)
+    assert len(rows) == 6
+    assert {row.neighbor_id for row in rows} == {request.neighbor_id for request in listed}
+
+
 def test_checkin_list_records_every_listed_resident(client, volunteer, block, group):
     listed = [
         factories.NeighborFactory(block=block, is_isolated=True, consent_to_contact=True)
