@@ -1,6 +1,7 @@
 """Organizers read, never edit, who saw their residents' details and what was erased."""
 
 from django.contrib import admin
+from django.utils.translation import pgettext_lazy
 
 from covidarnost.admin_scoping import ReadOnlyScopedAdmin
 from privacy.models import PersonalDataView, PrivacyEvent
@@ -8,6 +9,7 @@ from privacy.models import PersonalDataView, PrivacyEvent
 
 @admin.register(PersonalDataView)
 class PersonalDataViewAdmin(ReadOnlyScopedAdmin):
+    accusative_name = pgettext_lazy("accusative", "personal data view")
     list_display = ("created_at", "viewer", "neighbor", "channel")
     list_select_related = ("viewer", "neighbor__block")
     list_filter = ("channel", "created_at")
@@ -19,6 +21,7 @@ class PersonalDataViewAdmin(ReadOnlyScopedAdmin):
 
 @admin.register(PrivacyEvent)
 class PrivacyEventAdmin(ReadOnlyScopedAdmin):
+    accusative_name = pgettext_lazy("accusative", "privacy event")
     list_display = ("created_at", "action", "subject_id", "actor")
     list_select_related = ("actor",)
     list_filter = ("action",)
