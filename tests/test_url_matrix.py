@@ -119,6 +119,13 @@ MATRIX: dict[str, S] = {
     "intake/requests/<uuid:pk>/": S("302 404 200 200 404", pk="task"),
     "intake/callbacks/": S("302 404 200 200 200"),
     "intake/callbacks/<int:pk>/told/": S("302 405 405 405 405", pk=1),
+    # Printing (PDFs), staff of the group only; anyone else gets 404. Forms and flyers answer
+    # 409 while the group has no hotline phone to print; a batch downloads once it is done.
+    "print/blocks/<uuid:pk>/form.pdf": S("404 404 409 409 404", pk="block"),
+    "print/blocks/<uuid:pk>/flyer.pdf": S("404 404 409 409 404", pk="block"),
+    "print/volunteers/<uuid:pk>/route.pdf": S("404 404 200 200 404", pk="volunteer"),
+    "print/batches/<uuid:pk>/": S("404 404 200 200 404", pk="print_batch"),
+    "print/batches/<uuid:pk>/download.pdf": S("404 404 404 404 404", pk="print_batch"),
     # Telegram linking and the webhooks (these answer the bot and the gateway, not people).
     "notifications/telegram/link/": S("302 200 403 403 403"),
     "notifications/telegram/webhook/": S("405 405 405 405 405"),
@@ -222,6 +229,7 @@ def world(group, block, volunteer, operator, organizer, other_organizer):
     )
     from auditlog.models import LogEntry
 
+    from printing.models import PrintBatch
     from privacy.access_log import record_personal_data_view
     from privacy.models import PersonalDataView, PrivacyEvent
 
@@ -245,6 +253,7 @@ def world(group, block, volunteer, operator, organizer, other_organizer):
         "notification": notification,
         "token": Token.objects.get_or_create(user=volunteer.user)[0],
         "network": factories.NetworkFactory(),
+        "print_batch": PrintBatch.objects.create(group=group, requested_by=organizer),
         "request_kind": RequestKind.objects.create(group=group, slug="firewood", name="Дрова"),
         "data_view": PersonalDataView.objects.get(),
         "privacy_event": PrivacyEvent.objects.create(

@@ -177,3 +177,10 @@ def test_intake_search_records_the_residents_found(client, operator, neighbor, g
     response = client.get(reverse("intake:desk"), {"phone": "+79111234567"})
     assert neighbor.name in response.content.decode()
     assert_one_view(ViewChannel.INTAKE, operator, neighbor, group)
+
+
+def test_printed_route_sheet_records_its_residents(organizer, volunteer, claimed, group):
+    from printing.services import route_sheet_print
+
+    route_sheet_print(volunteer=volunteer, actor=organizer)
+    assert_one_view(ViewChannel.ROUTE_SHEET, organizer, claimed.neighbor, group)
