@@ -126,6 +126,28 @@ MATRIX: dict[str, S] = {
     "print/volunteers/<uuid:pk>/route.pdf": S("404 404 200 200 404", pk="volunteer"),
     "print/batches/<uuid:pk>/": S("404 404 200 200 404", pk="print_batch"),
     "print/batches/<uuid:pk>/download.pdf": S("404 404 404 404 404", pk="print_batch"),
+    # Hotline log and recurring requests (an id that does not exist: no object needed).
+    "admin/hotline/calllog/": S("302 302 200 200 200"),
+    "admin/hotline/calllog/add/": S("302 302 200 200 200"),
+    "admin/hotline/calllog/<path:object_id>/history/": S("302 302 302 302 302", object_id=0),
+    "admin/hotline/calllog/<path:object_id>/delete/": S("302 302 403 403 403", object_id=0),
+    "admin/hotline/calllog/<path:object_id>/change/": S("302 302 302 302 302", object_id=0),
+    "admin/hotline/calllog/<path:object_id>/": S("302 302 302 302 302", object_id=0),
+    "admin/recurring/recurringrequest/": S("302 302 200 200 200"),
+    "admin/recurring/recurringrequest/add/": S("302 302 200 200 200"),
+    "admin/recurring/recurringrequest/<path:object_id>/history/": S(
+        "302 302 302 302 302", object_id=0
+    ),
+    "admin/recurring/recurringrequest/<path:object_id>/delete/": S(
+        "302 302 403 403 403", object_id=0
+    ),
+    "admin/recurring/recurringrequest/<path:object_id>/change/": S(
+        "302 302 302 302 302", object_id=0
+    ),
+    "admin/recurring/recurringrequest/<path:object_id>/": S("302 302 302 302 302", object_id=0),
+    "intake/calls/": S("302 404 200 200 200"),
+    "intake/calls/<int:pk>/done/": S("405 405 405 405 405", pk=0),
+    "intake/recurring/<int:pk>/": S("302 404 404 404 404", pk=0),
     # Telegram linking and the webhooks (these answer the bot and the gateway, not people).
     "notifications/telegram/link/": S("302 200 403 403 403"),
     "notifications/telegram/webhook/": S("405 405 405 405 405"),
