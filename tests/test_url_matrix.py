@@ -117,6 +117,10 @@ MATRIX: dict[str, S] = {
     # Intake desk (operators and organizers).
     "intake/": S("302 404 200 200 200"),
     "intake/requests/<uuid:pk>/": S("302 404 200 200 404", pk="task"),
+    "intake/requests/<uuid:pk>/give/": S("302 405 405 405 405", pk="task"),
+    "intake/requests/<uuid:pk>/step/": S("302 405 405 405 405", pk="task"),
+    "intake/offers/<uuid:pk>/accept/": S("302 405 405 405 405", pk="offer"),
+    "intake/offers/<uuid:pk>/decline/": S("302 405 405 405 405", pk="offer"),
     "intake/callbacks/": S("302 404 200 200 200"),
     "intake/callbacks/<int:pk>/told/": S("302 405 405 405 405", pk=1),
     # Printing (PDFs), staff of the group only; anyone else gets 404. Forms and flyers answer
