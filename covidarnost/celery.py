@@ -30,6 +30,11 @@ app.conf.beat_schedule = {
         "task": "requests.send_checkin_lists",
         "schedule": crontab(day_of_week="mon", hour=10, minute=0),
     },
+    # Short memory: anonymise old requests, delete residents without requests for long.
+    "nightly-purge-personal-data": {
+        "task": "privacy.purge_personal_data",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 

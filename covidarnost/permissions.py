@@ -52,6 +52,8 @@ GROUP_PATHS: dict[str, str] = {
     # Built-in kinds (no group) are the coordinators' business.
     "requests.requestkind": "group",
     "printing.printbatch": "group",
+    "privacy.personaldataview": "group",
+    "privacy.privacyevent": "group",
 }
 
 
@@ -68,6 +70,21 @@ NETWORK_PATHS["neighbors.network"] = "pk"
 
 def _signed_in(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
+
+
+def group_locked(user) -> bool:
+    """Whether the user's group is under an emergency lock (privacy.lock).
+
+    Members of a locked group have no rights at all until it is lifted: every role check
+    below answers no for them, so no page, API call or admin screen shows them anything.
+    The group comes with the user (users.backends loads it in the same query).
+    """
+    return bool(getattr(user, "group_id", None)) and user.group.locked_at is not None
+
+
+def _member(user) -> bool:
+    """Signed in, and not frozen by a lock of their group."""
+    return _signed_in(user) and not group_locked(user)
 
 
 def is_superuser(user) -> bool:
@@ -88,11 +105,11 @@ def is_coordinator(user) -> bool:
 
 
 def is_organizer(user) -> bool:
-    return _signed_in(user) and user.role == Role.ORGANIZER and user.group_id is not None
+    return _member(user) and user.role == Role.ORGANIZER and user.group_id is not None
 
 
 def is_operator(user) -> bool:
-    return _signed_in(user) and user.role == Role.OPERATOR and user.group_id is not None
+    return _member(user) and user.role == Role.OPERATOR and user.group_id is not None
 
 
 def is_staff_of_group(user) -> bool:
@@ -105,7 +122,7 @@ def is_staff_of_group(user) -> bool:
 
 def volunteer_profile(user) -> Volunteer | None:
     """The volunteer profile of a signed-in volunteer, whatever its verification state."""
-    if not _signed_in(user) or user.role != Role.VOLUNTEER or user.group_id is None:
+    if not _member(user) or user.role != Role.VOLUNTEER or user.group_id is None:
         return None
     try:
         return user.volunteer
@@ -132,7 +149,7 @@ def scope(queryset: QuerySet, user) -> QuerySet:
     network_id = coordinator_network_id(user)
     if network_id is not None:
         return queryset.filter(**{NETWORK_PATHS[label]: network_id})
-    if not _signed_in(user) or user.group_id is None or label not in GROUP_PATHS:
+    if not _member(user) or user.group_id is None or label not in GROUP_PATHS:
         return queryset.none()
     return queryset.filter(**{GROUP_PATHS[label]: user.group_id})
 
@@ -503,6 +520,8 @@ ADMIN_RIGHTS: dict[str, dict[str, frozenset[str]]] = {
         "requests.requestkind": frozenset({"view", "add", "change"}),
         "hotline.calllog": frozenset({"view", "add", "change"}),
         "recurring.recurringrequest": frozenset({"view", "add", "change"}),
+        "privacy.personaldataview": frozenset({"view"}),
+        "privacy.privacyevent": frozenset({"view"}),
     },
     Role.OPERATOR: {
         "neighbors.block": frozenset({"view"}),
@@ -654,3 +673,14 @@ def can_see_desk_lines(user, group) -> bool:
     """Lines that link to single requests and volunteers' reimbursements: the group's own
     organizers (and superusers). Coordinators by role get figures and coverage only."""
     return is_superuser(user) or (is_organizer(user) and user.group_id == group.pk)
+
+
+def can_lock_group(user, group) -> bool:
+    """Coordinators lock and unlock the groups they see (their network's; superusers all)."""
+    return is_coordinator(user) and can_see(user, group)
+
+
+def can_handle_person_data(user, person) -> bool:
+    """Export or erase everything about one resident or volunteer: organizers of their group
+    (and superusers). Not operators, and not network coordinators, who see no resident data."""
+    return (is_organizer(user) or is_superuser(user)) and can_see(user, person)

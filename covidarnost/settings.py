@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -65,16 +66,25 @@ INSTALLED_APPS = [
     "hotline",
     "recurring",
     "desk",
+    "privacy",
+    # Audit of changes to people and roles (privacy/audit.py), personal fields masked.
+    "auditlog",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files keep their long cache; every page and API answer
+    # after it may carry personal data and is never stored by a browser or proxy.
+    "covidarnost.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Names the actor of audited changes; never stores the client address (setting below).
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Sessions end after their idle and absolute limits (staff 30 min / 12 h, volunteers 14 d).
     "users.middleware.SessionLifetimeMiddleware",
@@ -297,6 +307,31 @@ X_FRAME_OPTIONS = "DENY"
 # Load balancers and container healthchecks probe over plain HTTP from inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_AGE = 14 * 24 * 60 * 60
+# Content-Security-Policy (django-csp 4): our own origin only, no inline script or style, no
+# third-party host. data: images are the admin's and Swagger UI's icons (and QR codes).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp_constants.SELF],
+        "script-src": [csp_constants.SELF],
+        "style-src": [csp_constants.SELF],
+        "img-src": [csp_constants.SELF, "data:"],
+        "font-src": [csp_constants.SELF],
+        "connect-src": [csp_constants.SELF],
+        "object-src": [csp_constants.NONE],
+        "base-uri": [csp_constants.SELF],
+        "form-action": [csp_constants.SELF],
+        "frame-ancestors": [csp_constants.NONE],
+    },
+}
+
+# Error reports mailed to ADMINS show no form values, query strings, cookies or addresses.
+DEFAULT_EXCEPTION_REPORTER = "covidarnost.error_reports.PersonalDataExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "covidarnost.error_reports.PersonalDataReporterFilter"
+ADMINS = [("Admins", address) for address in env.list("ADMINS", default=[])]
+
+# --- Audit log (django-auditlog) -----------------------------------------------------------
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+AUDITLOG_MASK_CALLABLE = "privacy.audit.mask_personal"
 
 # --- REST framework -----------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -20,6 +20,8 @@ from covidarnost import permissions
 from intake import notices, selectors, services
 from intake.exceptions import DuplicateSuspected
 from intake.forms import NEW_RESIDENT, GiveForm, IntakeForm, LookupForm, StepForm, block_choices
+from privacy.access_log import record_personal_data_view
+from privacy.models import ViewChannel
 from requests import services as request_services
 from requests.exceptions import RequestError
 from requests.models import Source, Status
@@ -117,6 +119,10 @@ def desk(request):
             user=None,
             blocks=blocks,
         )
+    if matches:
+        record_personal_data_view(
+            viewer=request.user, neighbors=matches, channel=ViewChannel.INTAKE, group_id=group.pk
+        )
     return render(
         request,
         "intake/desk.html",
@@ -152,6 +158,12 @@ def _render_request(request, help_request, *, give_form=None, step_form=None, st
     volunteers = selectors.volunteers_to_give(help_request.block.group_id)
     can_give = help_request.status == Status.OPEN
     in_hand = help_request.status in IN_HAND
+    record_personal_data_view(
+        viewer=request.user,
+        neighbors=[help_request.neighbor],
+        channel=ViewChannel.INTAKE,
+        group_id=help_request.block.group_id,
+    )
     return render(
         request,
         "intake/request.html",
@@ -254,13 +266,20 @@ def offer_answer(request, pk, answer):
 @never_cache
 def callbacks(request):
     group = permissions.intake_group_or_404(request.user)
+    notices = selectors.callbacks_for_group(group=group)
+    record_personal_data_view(
+        viewer=request.user,
+        neighbors=[notice.help_request.neighbor for notice in notices],
+        channel=ViewChannel.INTAKE,
+        group_id=group.pk,
+    )
     return render(
         request,
         "intake/callbacks.html",
         {
             "nav": "callbacks",
             "desk_user": True,
-            "notices": selectors.callbacks_for_group(group=group),
+            "notices": notices,
             "told": selectors.recently_told(group=group),
             "offers": selectors.offers_to_phone(group=group),
         },

@@ -13,6 +13,7 @@ from covidarnost import permissions
 from covidarnost.admin_scoping import (
     ScopedModelAdmin,
     adopt_saved,
+    apply_to_each,
     report_errors,
     scoped_choices,
 )
@@ -20,6 +21,9 @@ from neighbors.models import Block, Group, Neighbor, Network
 from neighbors.selectors import isolated_neighbors_due
 from neighbors.services import neighbor_create
 from printing.admin import print_flyers_and_forms
+from privacy.admin_mixins import PersonDataActions, RecordsPersonalDataViews
+from privacy.lock import group_lock, group_unlock
+from privacy.person_data import resident_erase, resident_export
 from requests.exceptions import RequestError
 from volunteers.models import Volunteer, VolunteerStatus
 from volunteers.services import volunteer_assign_blocks
@@ -37,18 +41,56 @@ class NetworkAdmin(ScopedModelAdmin):
 @admin.register(Group)
 class GroupAdmin(ScopedModelAdmin):
     accusative_name = pgettext_lazy("accusative", "group")
-    list_display = ("name", "city", "network", "sla_minutes", "urgent_sla_minutes")
+    list_display = ("name", "city", "network", "sla_minutes", "urgent_sla_minutes", "locked_at")
     list_select_related = ("network",)
     search_fields = ("name", "slug", "city")
+    actions = ["lock", "unlock"]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not permissions.is_coordinator(request.user):
+            # The emergency lock is the coordinators' tool (privacy.lock).
+            for name in ("lock", "unlock"):
+                actions.pop(name, None)
+        return actions
+
+    @admin.action(description=_("Emergency lock: sign everyone out, hide personal data"))
+    def lock(self, request, queryset):
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            lambda group: group_lock(group=group, actor=request.user),
+            lambda count: ngettext(
+                "%(count)d group locked: its members are signed out and see nothing until "
+                "the lock is lifted.",
+                "%(count)d groups locked: their members are signed out and see nothing until "
+                "the lock is lifted.",
+                count,
+            ),
+        )
+
+    @admin.action(description=_("Lift the emergency lock"))
+    def unlock(self, request, queryset):
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            lambda group: group_unlock(group=group, actor=request.user),
+            lambda count: ngettext(
+                "%(count)d group unlocked.", "%(count)d groups unlocked.", count
+            ),
+        )
 
     def get_readonly_fields(self, request, obj=None):
+        lock = ("locked_at", "locked_by")
         if permissions.is_superuser(request.user):
-            return ("created_at",)
+            return ("created_at", *lock)
         if permissions.is_coordinator(request.user):
             # A coordinator's groups always belong to their own network (set on save).
-            return ("network", "created_at")
+            return ("network", "created_at", *lock)
         # The network and short name are set by coordinators; organizers tune their group.
-        return ("network", "slug", "created_at")
+        return ("network", "slug", "created_at", *lock)
 
     def get_list_filter(self, request):
         if permissions.is_superuser(request.user):
@@ -178,7 +220,14 @@ class IsolatedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Neighbor)
-class NeighborAdmin(ScopedModelAdmin):
+class NeighborAdmin(PersonDataActions, RecordsPersonalDataViews, ScopedModelAdmin):
+    actions = ["export_personal_data", "erase_personal_data"]
+    person_export = staticmethod(
+        lambda resident, actor: resident_export(resident=resident, actor=actor)
+    )
+    person_erase = staticmethod(
+        lambda resident, actor: resident_erase(resident=resident, actor=actor)
+    )
     accusative_name = pgettext_lazy("accusative", "neighbor")
     list_display = (
         "__str__",
@@ -203,6 +252,7 @@ class NeighborAdmin(ScopedModelAdmin):
         "is_isolated",
         "last_contact_at",
         "last_contact_by",
+        "keep_data",
     )
     readonly_fields = ("last_contact_by",)
 
@@ -229,3 +279,6 @@ class NeighborAdmin(ScopedModelAdmin):
             is_isolated=data.get("is_isolated", False),
         )
         adopt_saved(obj, created)
+
+    def personal_data_neighbors(self, obj):
+        return [obj]

@@ -57,6 +57,36 @@ class Group(models.Model):
         blank=True,
         help_text=_("Shown to every volunteer before their first task. Empty: the default text."),
     )
+    # Short memory (privacy.retention): what is forgotten, and when.
+    anonymise_after_days = models.PositiveSmallIntegerField(
+        _("anonymise requests after, days"),
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Days after a request is delivered or cancelled before the resident's details are "
+            "removed from it. Kind, block, dates, status and amounts stay for statistics."
+        ),
+    )
+    delete_residents_after_days = models.PositiveSmallIntegerField(
+        _("delete residents after, days"),
+        default=180,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Days without a request or a check-in call before a resident is deleted, unless "
+            "marked to keep."
+        ),
+    )
+    # Emergency lock (privacy.lock): set while the group is frozen.
+    locked_at = models.DateTimeField(_("locked since"), null=True, blank=True, editable=False)
+    locked_by = models.ForeignKey(
+        "users.User",
+        verbose_name=_("locked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -181,6 +211,13 @@ class Neighbor(models.Model):
         editable=False,
         related_name="+",
     )
+    keep_data = models.BooleanField(
+        _("keep"),
+        default=False,
+        help_text=_("Never delete this resident for a long time without requests."),
+    )
+    # The newest request's date, kept when old requests are anonymised (no longer linked).
+    last_request_at = models.DateTimeField(_("last request"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

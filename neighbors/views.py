@@ -10,12 +10,17 @@ from covidarnost import permissions
 from neighbors.models import Neighbor
 from neighbors.selectors import checkin_list_for_volunteer
 from neighbors.services import neighbor_record_contact
+from privacy.access_log import record_personal_data_view
+from privacy.models import ViewChannel
 from volunteers.views import volunteer_page
 
 
 @volunteer_page
 def checkin_list(request, volunteer):
-    neighbors = checkin_list_for_volunteer(volunteer=volunteer)
+    neighbors = list(checkin_list_for_volunteer(volunteer=volunteer))
+    record_personal_data_view(
+        viewer=request.user, neighbors=neighbors, channel=ViewChannel.CHECKINS
+    )
     return render(
         request,
         "neighbors/checkins.html",

@@ -24,6 +24,8 @@ from printing.selectors import (
     flyer_volunteer_names_by_block,
     route_sheet_tasks,
 )
+from privacy.access_log import record_personal_data_view
+from privacy.models import ViewChannel
 from requests.enqueue import safe_enqueue
 from requests.exceptions import NotAllowed
 from requests.models import RequestEvent
@@ -104,6 +106,12 @@ def route_sheet_print(*, volunteer, actor) -> bytes:
                 to_status=task.status,
             )
             for task in tasks
+        )
+        # Who saw which residents' phones and flats (privacy.access_log).
+        record_personal_data_view(
+            viewer=actor,
+            neighbors=[task.neighbor for task in tasks],
+            channel=ViewChannel.ROUTE_SHEET,
         )
     return pdf
 

@@ -17,6 +17,7 @@ from covidarnost.admin_scoping import (
     adopt_saved,
     apply_to_each,
 )
+from privacy.admin_mixins import RecordsPersonalDataViews
 from requests.exceptions import TransitionNotAllowed
 from requests.kinds import kind_choices
 from requests.models import (
@@ -169,7 +170,7 @@ class OfferInline(ReadOnlyScopedInline):
 
 
 @admin.register(HelpRequest)
-class HelpRequestAdmin(ScopedModelAdmin):
+class HelpRequestAdmin(RecordsPersonalDataViews, ScopedModelAdmin):
     accusative_name = pgettext_lazy("accusative", "help request")
     list_display = (
         "short_id",
@@ -244,6 +245,9 @@ class HelpRequestAdmin(ScopedModelAdmin):
                 label=db_field.verbose_name, choices=kind_choices(request.user.group_id)
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def personal_data_neighbors(self, obj):
+        return [obj.neighbor]
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:

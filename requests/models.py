@@ -237,10 +237,12 @@ class HelpRequest(models.Model):
     """One errand for one neighbor. Status changes only through requests.services."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Empty once the request is anonymised (privacy.retention): statistics keep the rest.
     neighbor = models.ForeignKey(
         "neighbors.Neighbor",
         verbose_name=_("neighbor"),
         on_delete=models.PROTECT,
+        null=True,
         related_name="help_requests",
     )
     block = models.ForeignKey(
@@ -331,6 +333,7 @@ class HelpRequest(models.Model):
         blank=True,
         related_name="+",
     )
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("help request")

@@ -146,7 +146,8 @@ class MatchOutcome:
     """What one matching step did. `notify` offers and `alert_key` alerts are sent by the
     caller after commit (a slow channel must not hold the request's row lock)."""
 
-    status: str  # "offered", "pending", "not_open", "exhausted", "no_candidates", "missing"
+    # "offered", "pending", "not_open", "exhausted", "no_candidates", "missing", "locked"
+    status: str
     offer: Offer | None = None
     group_id: object = None
     alert_key: str = ""
@@ -190,6 +191,9 @@ def offer_make_next(*, help_request_id) -> MatchOutcome:
         if help_request is None:
             return MatchOutcome("missing")
         group_id = help_request.block.group_id
+        if help_request.block.group.locked_at is not None:
+            # Emergency lock (privacy.lock): nobody is offered anything until it is lifted.
+            return MatchOutcome("locked", group_id=group_id)
         if help_request.status != Status.OPEN:
             offers_settle_for_request(
                 help_request_id=help_request.pk, claimed_by_id=help_request.volunteer_id

@@ -12,7 +12,13 @@ CI = ROOT / ".ci" / "run"
 def test_suite_runs_after_every_other_tool():
     script = CI.read_text()
     suite = script.index("make test 2>&1")
-    for other in ("scripts/api_fuzz.sh", "ruff check", "makemigrations --check", "check --deploy"):
+    for other in (
+        "scripts/api_fuzz.sh",
+        "ruff check",
+        "makemigrations --check",
+        "check --deploy",
+        "bandit",
+    ):
         assert script.index(other) < suite, f"{other} runs after the suite and hides its count"
 
 

@@ -24,3 +24,8 @@ class UsernameOrPhoneBackend(ModelBackend):
         if account.check_password(password) and self.user_can_authenticate(account):
             return account
         return None
+
+    def get_user(self, user_id):
+        # The group comes along: permissions.group_locked() reads it on every request.
+        user = get_user_model()._default_manager.select_related("group").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

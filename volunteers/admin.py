@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from covidarnost.admin_scoping import ScopedModelAdmin, apply_to_each
+from privacy.admin_mixins import PersonDataActions
+from privacy.person_data import volunteer_erase, volunteer_export
 from requests.models import IN_HAND
 from users.models import Role
 from users.services import user_sign_out_everywhere
@@ -77,8 +79,15 @@ class ClaimsStoppedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(ScopedModelAdmin):
+class VolunteerAdmin(PersonDataActions, ScopedModelAdmin):
+    person_export = staticmethod(
+        lambda volunteer, actor: volunteer_export(volunteer=volunteer, actor=actor)
+    )
+    person_erase = staticmethod(
+        lambda volunteer, actor: volunteer_erase(volunteer=volunteer, actor=actor)
+    )
     accusative_name = pgettext_lazy("accusative", "volunteer")
+
     form = VolunteerAdminForm
     list_display = (
         "__str__",
@@ -152,7 +161,15 @@ class VolunteerAdmin(ScopedModelAdmin):
             },
         ),
     )
-    actions = ["verify", "pause", "remove", "allow_claims", "sign_out_everywhere"]
+    actions = [
+        "verify",
+        "pause",
+        "remove",
+        "allow_claims",
+        "sign_out_everywhere",
+        "export_personal_data",
+        "erase_personal_data",
+    ]
 
     def get_queryset(self, request):
         in_hand = Q(help_requests__status__in=IN_HAND)

@@ -27,6 +27,8 @@ from django.views.decorators.http import require_POST
 
 from covidarnost import permissions
 from covidarnost.geo import haversine_m
+from privacy.access_log import record_personal_data_view
+from privacy.models import ViewChannel
 from requests import list_cache
 from requests import services as request_services
 from requests.exceptions import (
@@ -160,6 +162,13 @@ def _render_task(request, volunteer, task, bound=None, status=200):
     metres = haversine_m(*base, task.block.latitude, task.block.longitude) if base else None
     # The same rule as the API's task output: one function decides what this user sees.
     visible = permissions.task_fields_visible(request.user, task)
+    if "neighbor" in visible:
+        record_personal_data_view(
+            viewer=request.user,
+            neighbors=[task.neighbor],
+            channel=ViewChannel.TASK_PAGE,
+            group_id=task.block.group_id,
+        )
     context = {
         "volunteer": volunteer,
         "nav": "tasks",

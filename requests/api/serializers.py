@@ -192,13 +192,14 @@ class RequestCreatedOutput(serializers.Serializer):
     form_serial = serializers.CharField()
     created_at = serializers.DateTimeField()
     block = BlockBrief()
-    neighbor_id = serializers.UUIDField()
+    # Null once the request is anonymised (privacy.retention).
+    neighbor_id = serializers.UUIDField(allow_null=True)
 
 
 class RequestDetailOutput(RequestCreatedOutput):
     """A request as its group's organizers and operators see it."""
 
-    neighbor = NeighborOutput()
+    neighbor = NeighborOutput(allow_null=True)
     volunteer_id = serializers.UUIDField(allow_null=True)
     claimed_at = serializers.DateTimeField(allow_null=True)
     bought_at = serializers.DateTimeField(allow_null=True)

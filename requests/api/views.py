@@ -24,6 +24,8 @@ from covidarnost.api_throttles import CreateRequestIPThrottle, CreateRequestUser
 from covidarnost.geo import haversine_m
 from neighbors.api import CanCreateRequests
 from neighbors.models import Block
+from privacy.access_log import record_personal_data_view
+from privacy.models import ViewChannel
 from requests import list_cache, services
 from requests.api.serializers import (
     DeliverInput,
@@ -133,6 +135,12 @@ class RequestDetailView(APIView):
     )
     def get(self, request, pk):
         help_request = permissions.get_request_for_staff(request.user, pk)
+        record_personal_data_view(
+            viewer=request.user,
+            neighbors=[help_request.neighbor],
+            channel=ViewChannel.API_REQUEST,
+            group_id=help_request.block.group_id,
+        )
         data = RequestDetailOutput(help_request).data
         return Response(_without_private_notes(data, help_request, request.user))
 
@@ -171,12 +179,25 @@ def task_data(task, *, user, volunteer, distance_m=None, confidential=None) -> d
     task.held_by_me = task.volunteer_id == volunteer.pk
     # One rule for the web page and the API: permissions.task_fields_visible.
     visible = permissions.task_fields_visible(user, task)
-    if visible >= permissions.TASK_PRIVATE_FIELDS:
+    # Callers record the view (privacy.access_log) of tasks marked here, once per answer.
+    task.personal_shown = visible >= permissions.TASK_PRIVATE_FIELDS
+    if task.personal_shown:
         data = TaskOutput(task).data
     else:
         data = TaskPublicOutput(task).data
         data["details"] = ""  # the free text, not shown before a claim (as on the web page)
     return _without_private_notes(data, task, user, confidential)
+
+
+def _record_task_views(user, tasks) -> None:
+    shown = [task for task in tasks if getattr(task, "personal_shown", False)]
+    if shown:
+        record_personal_data_view(
+            viewer=user,
+            neighbors=[task.neighbor for task in shown],
+            channel=ViewChannel.API_TASK,
+            group_id=shown[0].block.group_id,
+        )
 
 
 def _distance_m(volunteer, task) -> float | None:
@@ -197,12 +218,14 @@ class TaskViewMixin:
 
     def render_task(self, task, *, distance=True):
         volunteer = self.volunteer
-        return task_data(
+        data = task_data(
             task,
             user=self.request.user,
             volunteer=volunteer,
             distance_m=_distance_m(volunteer, task) if distance else None,
         )
+        _record_task_views(self.request.user, [task])
+        return data
 
 
 class TaskListView(TaskViewMixin, GenericAPIView):
@@ -245,6 +268,7 @@ class TaskListView(TaskViewMixin, GenericAPIView):
             task_data(task, user=request.user, volunteer=volunteer, confidential=kinds.confidential)
             for task in page
         ]
+        _record_task_views(request.user, page)
         response = self.get_paginated_response(data)
         public = {
             **response.data,
@@ -269,12 +293,14 @@ class TaskListView(TaskViewMixin, GenericAPIView):
             return rows
         volunteer = self.volunteer
         tasks = tasks_for_volunteer(volunteer=volunteer, hidden_kinds=kinds.hidden)
+        mine = list(tasks.select_related("neighbor").filter(pk__in=held))
         fresh = {
             str(task.pk): task_data(
                 task, user=self.request.user, volunteer=volunteer, confidential=kinds.confidential
             )
-            for task in tasks.select_related("neighbor").filter(pk__in=held)
+            for task in mine
         }
+        _record_task_views(self.request.user, mine)
         return [fresh.get(str(row["id"]), row) for row in rows]
 
 

@@ -171,4 +171,6 @@ def test_query_count_does_not_grow_with_tasks(client_for, group, volunteer):
 
     assert (count_few, count_many) == (3, 30)
     assert few == many
-    assert many <= 6
+    # Includes the caller's group (emergency lock) and the one INSERT recording who saw the
+    # held tasks' residents (privacy.access_log).
+    assert many <= 8

@@ -128,6 +128,8 @@ def test_coordinator_creates_a_group_in_their_network(login, network_coordinator
             "sla_minutes": 120,
             "urgent_sla_minutes": 30,
             "match_radius_km": "3",
+            "anonymise_after_days": 30,
+            "delete_residents_after_days": 180,
         },
     )
 
