@@ -23,6 +23,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from knox.models import AuthToken
 
 from tests import factories
 
@@ -186,13 +189,21 @@ MATRIX: dict[str, S] = {
     "admin:app_list": S("302 302 200 200 200", app_label="requests"),
     "admin/(?P<url>.*)$": S("302 302 404 404 404", url="no-such-page/"),
     "admin/users/user/<id>/password/": S("302 302 403 200 404", id="volunteer_user"),
-    **admin_model("authtoken/tokenproxy", "token"),
-    # Objects of no group are out of everyone's admin queryset but the coordinators'.
-    "admin/authtoken/tokenproxy/<path:object_id>/history/": S(
-        "302 302 302 302 302", object_id="token"
-    ),
     **admin_model("users/user", "volunteer_user", organizer="view add change"),
     **admin_model("neighbors/network", "network"),
+    # Tokens and second-factor devices: no organizer or operator rights in the admin.
+    **admin_model("knox/authtoken", "knox_token"),
+    **admin_model("otp_static/staticdevice", "static_device"),
+    **admin_model("otp_totp/totpdevice", "totp_device"),
+    "admin/otp_totp/totpdevice/<int:pk>/config/": S("302 302 403 403 403", pk="totp_device"),
+    "admin/otp_totp/totpdevice/<int:pk>/qrcode/": S("302 302 403 403 403", pk="totp_device"),
+    "accounts/two-factor/": S("302 302 302 302 302"),
+    "accounts/sign-out-everywhere/": S("405 405 405 405 405"),
+    "dashboard/": S("302 403 403 200 200"),
+    "dashboard/groups/<uuid:pk>/": S("302 403 403 200 404", pk="group"),
+    "dashboard/map/": S("302 403 403 200 200"),
+    "dashboard/groups/<uuid:pk>/map/": S("302 403 403 200 404", pk="group"),
+    "api/v1/auth/logout/": S("401 405 405 405 405"),
     "admin/neighbors/network/<path:object_id>/history/": S(
         "302 302 302 302 302", object_id="network"
     ),
@@ -229,7 +240,6 @@ PNG = base64.b64decode(
 def world(group, block, volunteer, operator, organizer, other_organizer):
     """One object of every kind in `group`, reachable by the names MATRIX uses."""
     from django.contrib.contenttypes.models import ContentType
-    from rest_framework.authtoken.models import Token
 
     from notifications.models import NotificationLog
     from requests.models import Offer, RequestEvent, RequestKind, Status
@@ -277,8 +287,10 @@ def world(group, block, volunteer, operator, organizer, other_organizer):
         "volunteer_user": volunteer.user,
         "event": RequestEvent.objects.filter(help_request=task).first(),
         "notification": notification,
-        "token": Token.objects.get_or_create(user=volunteer.user)[0],
         "network": factories.NetworkFactory(),
+        "knox_token": AuthToken.objects.create(user=volunteer.user)[0],
+        "static_device": StaticDevice.objects.create(user=organizer, name="recovery"),
+        "totp_device": TOTPDevice.objects.create(user=organizer, name="phone"),
         "print_batch": PrintBatch.objects.create(group=group, requested_by=organizer),
         "request_kind": RequestKind.objects.create(group=group, slug="firewood", name="Дрова"),
         "data_view": PersonalDataView.objects.get(),

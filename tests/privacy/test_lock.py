@@ -5,7 +5,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from privacy.lock import group_lock, group_unlock
@@ -51,7 +51,7 @@ def test_coordinator_locks_in_one_action_and_every_member_is_signed_out(
     clients = {user: signed_in(user) for user in (organizer, operator, volunteer.user)}
     outsider = signed_in(other_organizer)
     for user in (organizer, volunteer.user, other_organizer):
-        Token.objects.create(user=user)
+        AuthToken.objects.create(user=user)
 
     lock_from_admin(coordinator, group)
 
@@ -60,7 +60,7 @@ def test_coordinator_locks_in_one_action_and_every_member_is_signed_out(
     remaining = {str(s.get_decoded().get("_auth_user_id")) for s in Session.objects.all()}
     assert not member_ids & remaining
     assert str(other_organizer.pk) in remaining
-    assert list(Token.objects.values_list("user", flat=True)) == [other_organizer.pk]
+    assert list(AuthToken.objects.values_list("user", flat=True)) == [other_organizer.pk]
     for client in clients.values():
         assert client.get(reverse("volunteers:task_list")).status_code == 302  # to sign-in
     assert outsider.get(reverse("admin:index")).status_code == 200
