@@ -4,9 +4,12 @@
 
 The copies are committed, so the app needs no npm to run; after a version bump in
 package.json run this again and commit the result. Only what the map page loads is copied.
+The source map is not shipped, so its comment is dropped from leaflet.js: the hashed static
+storage of production fails the build on a reference to a missing file.
 """
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -22,6 +25,8 @@ def main() -> None:
     TARGET.mkdir(parents=True, exist_ok=True)
     for name in FILES:
         shutil.copy2(SOURCE / name, TARGET / Path(name).name)
+    script = TARGET / "leaflet.js"
+    script.write_text(re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", script.read_text()))
     shutil.copytree(SOURCE / "dist" / "images", TARGET / "images", dirs_exist_ok=True)
     version = json.loads((SOURCE / "package.json").read_text())["version"]
     (TARGET / "VERSION").write_text(version + "\n")
