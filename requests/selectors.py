@@ -96,6 +96,21 @@ def tasks_for_volunteer(
     return queryset.order_by("bucket", "distance_m", "created_at")
 
 
+def tasks_held_by(*, volunteer: Volunteer, pks) -> QuerySet[HelpRequest]:
+    """The tasks among pks that the volunteer holds now (claimed or bought), with block and
+    resident: the rows of a cached task list that need the resident's details read afresh.
+
+    The same rows as tasks_for_volunteer's first bucket, without its ordering and distance
+    (the cached row keeps those): a held task stays whatever its kind.
+    """
+    return HelpRequest.objects.filter(
+        pk__in=pks,
+        volunteer=volunteer,
+        status__in=IN_HAND,
+        block__group_id=volunteer.group_id,
+    ).select_related("block", "neighbor")
+
+
 # --- Overdue: the one rule ----------------------------------------------------------------
 #
 # The admin's "overdue" column and filter, the beat reminders and the organizers' dashboard all

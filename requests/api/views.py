@@ -7,6 +7,7 @@ render the result. Service errors become responses in covidarnost.api_errors.
 from __future__ import annotations
 
 import re
+from functools import cached_property
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
@@ -37,7 +38,12 @@ from requests.api.serializers import (
     TaskOutput,
     TaskPublicOutput,
 )
-from requests.selectors import task_kinds, tasks_for_volunteer, volunteer_base_point
+from requests.selectors import (
+    task_kinds,
+    tasks_for_volunteer,
+    tasks_held_by,
+    volunteer_base_point,
+)
 
 DETAIL = OpenApiResponse(
     response={"type": "object", "properties": {"detail": {"type": "string"}}},
@@ -212,8 +218,9 @@ class TaskViewMixin:
     # A task that is not the caller's answers like one that does not exist.
     not_allowed_status = status.HTTP_404_NOT_FOUND
 
-    @property
+    @cached_property
     def volunteer(self):
+        # Once per request: the permission check already loaded the same profile.
         return permissions.active_volunteer(self.request.user)
 
     def render_task(self, task, *, distance=True):
@@ -288,15 +295,18 @@ class TaskListView(TaskViewMixin, GenericAPIView):
 
     def _with_my_details(self, rows: list[dict], kinds) -> list[dict]:
         """Cached rows are public; the tasks I hold get their resident's details, read now."""
-        held = [row["id"] for row in rows if row["held_by_me"]]
+        held = {str(row["id"]): row for row in rows if row["held_by_me"]}
         if not held:
             return rows
         volunteer = self.volunteer
-        tasks = tasks_for_volunteer(volunteer=volunteer, hidden_kinds=kinds.hidden)
-        mine = list(tasks.select_related("neighbor").filter(pk__in=held))
+        mine = list(tasks_held_by(volunteer=volunteer, pks=list(held)))
         fresh = {
             str(task.pk): task_data(
-                task, user=self.request.user, volunteer=volunteer, confidential=kinds.confidential
+                task,
+                user=self.request.user,
+                volunteer=volunteer,
+                distance_m=held[str(task.pk)]["distance_m"],
+                confidential=kinds.confidential,
             )
             for task in mine
         }

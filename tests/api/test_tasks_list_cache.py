@@ -53,6 +53,9 @@ def test_my_task_shows_details_live_and_the_cache_holds_none(volunteer, help_req
         assert mine["held_by_me"] is True
         assert mine["neighbor"]["name"] == help_request.neighbor.name
         assert mine["code_word"] == help_request.code_word
+    # The cached path (public row + the resident read live) answers as the built one,
+    # distance included.
+    assert first == second
     stored = _cached_values()
     assert stored, "the list was not cached"
     assert help_request.code_word.encode() not in stored
