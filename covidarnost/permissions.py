@@ -684,3 +684,44 @@ def can_handle_person_data(user, person) -> bool:
     """Export or erase everything about one resident or volunteer: organizers of their group
     (and superusers). Not operators, and not network coordinators, who see no resident data."""
     return (is_organizer(user) or is_superuser(user)) and can_see(user, person)
+
+
+# --- Import and export (impex) ---------------------------------------------------------------
+
+
+def can_import(user) -> bool:
+    """Blocks and volunteers from a file: organizers (into their own group) and coordinators
+    (into one of their network's groups). Operators and volunteers never."""
+    return can_manage_group(user)
+
+
+def import_groups(user) -> QuerySet:
+    """Groups the user may import blocks and volunteers into."""
+    if not can_import(user):
+        return Group.objects.none()
+    return scope(Group.objects.all(), user)
+
+
+def can_import_to(user, group) -> bool:
+    """Whether the user may write imported rows into this group."""
+    return group is not None and import_groups(user).filter(pk=group.pk).exists()
+
+
+def can_edit_blocks_of(user, group) -> bool:
+    """Add and change a group's blocks (admin form, file import): its organizers, and the
+    coordinators of its network."""
+    return can_manage_group(user) and group is not None and can_see(user, group)
+
+
+def can_export(user) -> bool:
+    """Requests, blocks and volunteers to CSV or XLSX, without personal data: organizers (their
+    group) and coordinators (their network's groups, and only what they see in the admin).
+    Operators and volunteers do not export."""
+    return can_manage_group(user)
+
+
+def can_export_personal_data(user) -> bool:
+    """Names, phones, flats, residents' addresses and emails in an export: organizers of the
+    group (and superusers), each time on an explicit choice, and recorded. Never network
+    coordinators, who see no resident's data."""
+    return is_organizer(user) or is_superuser(user)

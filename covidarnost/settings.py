@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "recurring",
     "desk",
     "privacy",
+    # Import of blocks and volunteers from files, with a dry run; exports to CSV and XLSX.
+    "import_export",
+    "impex",
     # Audit of changes to people and roles (privacy/audit.py), personal fields masked.
     "auditlog",
 ]

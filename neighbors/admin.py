@@ -17,9 +17,11 @@ from covidarnost.admin_scoping import (
     report_errors,
     scoped_choices,
 )
+from impex.admin_mixins import PersonalDataExportMixin, ScopedImportMixin
+from impex.resources import BlockResource
 from neighbors.models import Block, Group, Neighbor, Network
 from neighbors.selectors import isolated_neighbors_due
-from neighbors.services import neighbor_create
+from neighbors.services import BLOCK_FIELDS, block_create, block_update, neighbor_create
 from printing.admin import print_flyers_and_forms
 from privacy.admin_mixins import PersonDataActions, RecordsPersonalDataViews
 from privacy.lock import group_lock, group_unlock
@@ -134,8 +136,19 @@ class AssignVolunteerForm(forms.Form):
 
 
 @admin.register(Block)
-class BlockAdmin(ScopedModelAdmin):
+class BlockAdmin(ScopedImportMixin, PersonalDataExportMixin, ScopedModelAdmin):
     accusative_name = pgettext_lazy("accusative", "block")
+    # Import from CSV or OpenStreetMap GeoJSON, export to CSV or XLSX (impex).
+    import_resource_class = export_resource_class = BlockResource
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
+    import_help_template = "admin/impex/blocks_import_help.html"
+    import_preview_columns = (
+        ("code", _("code")),
+        ("address", _("address")),
+        ("entrances", _("entrances")),
+        ("latitude", _("latitude")),
+        ("longitude", _("longitude")),
+    )
     group_field = "group"
     list_display = ("code", "address", "entrances", "floors", "volunteer_count", "group")
     list_select_related = ("group",)
@@ -150,6 +163,17 @@ class BlockAdmin(ScopedModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(volunteer_count=Count("volunteers"))
+
+    def save_model(self, request, obj, form, change):
+        """Through block_create / block_update, which check who may and validate."""
+        if not permissions.is_coordinator(request.user):
+            obj.group_id = request.user.group_id
+        fields = {name: getattr(obj, name) for name in BLOCK_FIELDS}
+        if change:
+            block_update(block=obj, actor=request.user, group=obj.group, **fields)
+        else:
+            created = block_create(group=obj.group, actor=request.user, **fields)
+            adopt_saved(obj, created)
 
     @admin.display(description=_("volunteers"), ordering="volunteer_count")
     def volunteer_count(self, block):

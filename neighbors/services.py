@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from covidarnost import permissions
-from neighbors.models import CONSENT_TO_CONTACT_DEFAULT, Block, Neighbor
+from neighbors.models import CONSENT_TO_CONTACT_DEFAULT, Block, Group, Neighbor
 from requests.exceptions import NotAllowed
 
 
@@ -50,3 +50,69 @@ def neighbor_record_contact(*, neighbor: Neighbor, actor) -> Neighbor:
     neighbor.last_contact_by = actor
     neighbor.save(update_fields=["last_contact_at", "last_contact_by"])
     return neighbor
+
+
+# The fields of a block that its group's organizers write (admin form, file import).
+BLOCK_FIELDS = ("code", "address", "entrances", "floors", "latitude", "longitude")
+
+
+def _require_block_editor(actor, group) -> None:
+    if actor is None or not permissions.can_edit_blocks_of(actor, group):
+        raise NotAllowed
+
+
+@transaction.atomic
+def block_create(
+    *,
+    group: Group,
+    actor,
+    code: str,
+    address: str,
+    latitude: float,
+    longitude: float,
+    entrances: int = 1,
+    floors: int | None = None,
+) -> Block:
+    """Add a block to a group.
+
+    Rules: the group's organizers and its network's coordinators (permissions
+    .can_edit_blocks_of); the code is unique within the group; coordinates in range; every
+    field validated (Block.full_clean) before saving.
+    """
+    _require_block_editor(actor, group)
+    block = Block(
+        group=group,
+        code=code.strip(),
+        address=address.strip(),
+        entrances=entrances,
+        floors=floors,
+        latitude=latitude,
+        longitude=longitude,
+    )
+    block.full_clean()
+    block.save()
+    return block
+
+
+@transaction.atomic
+def block_update(*, block: Block, actor, **changes) -> Block:
+    """Change a block's fields (BLOCK_FIELDS; "group" too, for coordinators moving it).
+
+    Rules: as block_create, for the block's group and for a new group alike; validated before
+    saving.
+    """
+    unknown = set(changes) - {*BLOCK_FIELDS, "group"}
+    if unknown:
+        raise TypeError(f"block_update() got unknown fields: {sorted(unknown)}")
+    # The group as saved, not as an admin form may have set it on the object already.
+    saved = Block.objects.select_related("group").get(pk=block.pk)
+    _require_block_editor(actor, saved.group)
+    for name, value in changes.items():
+        if isinstance(value, str):
+            value = value.strip()
+        setattr(block, name, value)
+    if block.group_id != saved.group_id:
+        _require_block_editor(actor, block.group)
+    block.full_clean()
+    block.save()
+    return block

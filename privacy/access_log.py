@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from neighbors.models import Neighbor
-from privacy.models import PersonalDataView, ViewChannel
+from privacy.models import ErasureAction, PersonalDataView, PrivacyEvent, ViewChannel
 
 
 def record_personal_data_view(
@@ -56,3 +56,28 @@ def record_personal_data_view(
     ]
     PersonalDataView.objects.bulk_create(rows)
     return len(rows)
+
+
+def record_personal_data_export(
+    *,
+    actor,
+    model_label: str,
+    rows: int,
+    columns: list[str],
+    neighbors: Iterable[Neighbor | None] = (),
+) -> PrivacyEvent:
+    """Record an export with personal columns: who, when, which list (model_label), how many
+    rows and which columns. Residents whose details went into the file also get a view row each
+    (channel EXPORT), as if shown on a page.
+
+    The group is the actor's own (organizers export their group only); None for a superuser.
+    """
+    event = PrivacyEvent.objects.create(
+        action=ErasureAction.PERSONAL_DATA_EXPORTED,
+        subject_id=model_label,
+        group_id=getattr(actor, "group_id", None),
+        actor=actor,
+        details={"model": model_label, "rows": rows, "columns": list(columns)},
+    )
+    record_personal_data_view(viewer=actor, neighbors=neighbors, channel=ViewChannel.EXPORT)
+    return event

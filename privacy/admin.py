@@ -22,8 +22,8 @@ class PersonalDataViewAdmin(ReadOnlyScopedAdmin):
 @admin.register(PrivacyEvent)
 class PrivacyEventAdmin(ReadOnlyScopedAdmin):
     accusative_name = pgettext_lazy("accusative", "privacy event")
-    list_display = ("created_at", "action", "subject_id", "actor")
+    list_display = ("created_at", "action", "subject_id", "actor", "details")
     list_select_related = ("actor",)
     list_filter = ("action",)
-    fields = ("created_at", "action", "subject_id", "actor", "group")
+    fields = ("created_at", "action", "subject_id", "actor", "group", "details")
     readonly_fields = fields

@@ -59,10 +59,11 @@ class ErasureAction(models.TextChoices):
     VOLUNTEER_ERASED = "volunteer_erased", _("Volunteer erased on request")
     GROUP_LOCKED = "group_locked", _("Group locked")
     GROUP_UNLOCKED = "group_unlocked", _("Group unlocked")
+    PERSONAL_DATA_EXPORTED = "data_exported", _("Export with personal data")
 
 
 class PrivacyEvent(models.Model):
-    """Who erased, forgot or locked what, by id: the record that survives the data."""
+    """Who erased, forgot, locked or exported what, by id: the record that survives the data."""
 
     action = models.CharField(_("action"), max_length=24, choices=ErasureAction.choices)
     subject_id = models.CharField(_("id"), max_length=64)
@@ -81,6 +82,9 @@ class PrivacyEvent(models.Model):
         blank=True,
         related_name="+",
     )
+    # An export with personal columns: which list, how many rows, which columns (names of
+    # columns only, never a value).
+    details = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:

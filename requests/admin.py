@@ -17,6 +17,8 @@ from covidarnost.admin_scoping import (
     adopt_saved,
     apply_to_each,
 )
+from impex.admin_mixins import PersonalDataExportMixin
+from impex.exports import HelpRequestExportResource
 from privacy.admin_mixins import RecordsPersonalDataViews
 from requests.exceptions import TransitionNotAllowed
 from requests.kinds import kind_choices
@@ -170,7 +172,10 @@ class OfferInline(ReadOnlyScopedInline):
 
 
 @admin.register(HelpRequest)
-class HelpRequestAdmin(RecordsPersonalDataViews, ScopedModelAdmin):
+class HelpRequestAdmin(PersonalDataExportMixin, RecordsPersonalDataViews, ScopedModelAdmin):
+    # Export to CSV or XLSX; personal columns only when asked for, and recorded (impex).
+    export_resource_class = HelpRequestExportResource
+    import_export_change_list_template = "admin/import_export/change_list_export.html"
     accusative_name = pgettext_lazy("accusative", "help request")
     list_display = (
         "short_id",

@@ -227,6 +227,15 @@ MATRIX: dict[str, S] = {
     **admin_model("privacy/privacyevent", "privacy_event", organizer="view"),
     # The audit of people and roles: coordinators (superusers) only.
     **admin_model("auditlog/logentry", "log_entry"),
+    # Import (upload and dry run; the confirmation is POST only) and export: organizers, each
+    # into and out of their own group only; operators may not.
+    "admin/neighbors/block/import/": S("302 302 403 200 200"),
+    "admin/neighbors/block/process_import/": S("302 302 405 405 405"),
+    "admin/neighbors/block/export/": S("302 302 403 200 200"),
+    "admin/volunteers/volunteer/import/": S("302 302 403 200 200"),
+    "admin/volunteers/volunteer/process_import/": S("302 302 405 405 405"),
+    "admin/volunteers/volunteer/export/": S("302 302 403 200 200"),
+    "admin/requests/helprequest/export/": S("302 302 403 200 200"),
 }
 
 ADMIN_MODEL_ROUTE = re.compile(r"^admin/([a-z_]+/[a-z_]+)/(?:add/|<path:object_id>/.*)?$")

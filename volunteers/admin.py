@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from covidarnost.admin_scoping import ScopedModelAdmin, apply_to_each
+from impex.admin_mixins import PersonalDataExportMixin, ScopedImportMixin
+from impex.exports import VolunteerExportResource
+from impex.volunteer_import import VolunteerImportResource
 from privacy.admin_mixins import PersonDataActions
 from privacy.person_data import volunteer_erase, volunteer_export
 from requests.models import IN_HAND
@@ -79,7 +82,21 @@ class ClaimsStoppedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(PersonDataActions, ScopedModelAdmin):
+class VolunteerAdmin(
+    ScopedImportMixin, PersonalDataExportMixin, PersonDataActions, ScopedModelAdmin
+):
+    # Import from CSV (pending volunteers); export to CSV or XLSX, personal columns only when
+    # asked for, and recorded (impex).
+    import_resource_class = VolunteerImportResource
+    export_resource_class = VolunteerExportResource
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
+    import_help_template = "admin/impex/volunteers_import_help.html"
+    import_preview_columns = (
+        ("name", _("name")),
+        ("phone", _("phone")),
+        ("email", _("email")),
+        ("blocks", _("blocks")),
+    )
     person_export = staticmethod(
         lambda volunteer, actor: volunteer_export(volunteer=volunteer, actor=actor)
     )

@@ -4,19 +4,22 @@ Telegram chat offers go to."""
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Iterable
 
+import phonenumbers
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from covidarnost import permissions
+from covidarnost.phones import normalize_phone, parse_phone
 from neighbors.models import Block
 from requests.exceptions import NotAllowed
 from requests.models import IN_HAND, HelpRequest
 from requests.services import help_request_take_back
-from users.models import User
+from users.models import Role, User
 from users.services import user_sign_out_everywhere
 from volunteers.models import MAX_TASK_LIMIT, NotificationChannel, Volunteer, VolunteerStatus
 
@@ -197,4 +200,60 @@ def volunteer_allow_claims(*, volunteer: Volunteer, actor) -> Volunteer:
     volunteer.claims_cleared_by = actor
     volunteer.save(update_fields=["claims_blocked_at", "claims_cleared_at", "claims_cleared_by"])
     logger.info("volunteer %s: claims allowed again by %s", volunteer.pk, actor.pk)
+    return volunteer
+
+
+def new_volunteer_username() -> str:
+    """A username that says nothing about the person (it shows in lists and logs)."""
+    while True:
+        username = f"v-{secrets.token_hex(4)}"
+        if not User._default_manager.filter(username=username).exists():
+            return username
+
+
+@transaction.atomic
+def volunteer_create_pending(
+    *,
+    group,
+    actor,
+    name: str,
+    phone: str,
+    email: str = "",
+    blocks: Iterable[Block] = (),
+) -> Volunteer:
+    """An account and a volunteer profile waiting for verification, in group (a list of
+    volunteers imported from a file, for example).
+
+    Rules: organizers of the group and coordinators of its network; a valid phone number not
+    used by another account; blocks of the same group only. The account has no usable password:
+    the person sets one through their invite.
+    """
+    if actor is None or not (
+        permissions.can_manage_group(actor) and permissions.can_see(actor, group)
+    ):
+        raise NotAllowed
+    blocks = list(blocks)
+    check_blocks_of_own_group(group_id=group.pk, blocks=blocks)
+    number = normalize_phone(phone)
+    if number is None or not phonenumbers.is_valid_number(parse_phone(phone)):
+        raise ValidationError({"phone": _("Enter a valid phone number.")})
+    if User._default_manager.filter(phone=number).exists():
+        raise ValidationError({"phone": _("This phone number is already used by an account.")})
+    user = User(
+        username=new_volunteer_username(),
+        first_name=name.strip(),
+        email=(email or "").strip(),
+        phone=number,
+        group=group,
+        role=Role.VOLUNTEER,
+    )
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    volunteer = Volunteer(user=user, status=VolunteerStatus.PENDING)
+    volunteer.full_clean(exclude=["user"])
+    volunteer.save()
+    if blocks:
+        volunteer_assign_blocks(volunteer=volunteer, blocks=blocks, actor=actor)
+    logger.info("volunteer %s created pending in group %s by %s", volunteer.pk, group.pk, actor.pk)
     return volunteer
