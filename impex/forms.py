@@ -52,6 +52,9 @@ class PersonalDataExportForm(ExportForm):
     def __init__(self, formats, resources, *, allow_personal: bool, **kwargs):
         super().__init__(formats, resources, **kwargs)
         self.fields["format"].label = _("Format")
+        # CSV first and chosen, no empty choice to trip over.
+        self.fields["format"].choices = [c for c in self.fields["format"].choices if c[0] != ""]
+        self.fields["format"].initial = "0"
         if not allow_personal:
             del self.fields["personal"]
 
