@@ -8,10 +8,11 @@ from covidarnost import permissions
 from covidarnost.admin_scoping import ScopedModelAdmin, apply_to_each
 from hotline.models import CallLog
 from hotline.services import call_log_create, call_log_mark_done
+from privacy.admin_mixins import RecordsPersonalDataViews
 
 
 @admin.register(CallLog)
-class CallLogAdmin(ScopedModelAdmin):
+class CallLogAdmin(RecordsPersonalDataViews, ScopedModelAdmin):
     group_field = "group"
     accusative_name = pgettext_lazy("accusative", "hotline call")
     list_display = ("created_at", "topic", "group", "neighbor", "follow_up", "followed_up_at")
@@ -57,6 +58,9 @@ class CallLogAdmin(ScopedModelAdmin):
         )
         obj.pk, obj.group_id, obj.created_at = created.pk, created.group_id, created.created_at
         obj.follow_up, obj.logged_by = created.follow_up, created.logged_by
+
+    def personal_data_neighbors(self, obj):
+        return [obj.neighbor]
 
     @admin.action(description=_("Mark the follow-up done"))
     def mark_done(self, request, queryset):

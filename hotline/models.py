@@ -52,6 +52,8 @@ class CallLog(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    # Set when the short-memory rule (privacy.retention) took the text and the resident away.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("hotline call")

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 from covidarnost import permissions
 from hotline import selectors, services
 from hotline.forms import CallForm
+from privacy.access_log import record_personal_data_view
+from privacy.models import ViewChannel
 from requests.exceptions import RequestError
 
 
@@ -45,6 +47,13 @@ def call_list(request):
         status = 400
     page = Paginator(selectors.calls_for_group(group_id=group.pk), selectors.PAGE_SIZE).get_page(
         request.GET.get("page")
+    )
+    # The list shows each linked resident's name and flat.
+    record_personal_data_view(
+        viewer=request.user,
+        neighbors=[call.neighbor for call in page],
+        channel=ViewChannel.INTAKE,
+        group_id=group.pk,
     )
     return render(
         request,

@@ -21,12 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from covidarnost import permissions
+from hotline.models import CallLog
 from neighbors.models import Neighbor
 from notifications.models import NotificationLog
 from privacy.access_log import record_personal_data_view
 from privacy.lock import sessions_revoke, tokens_revoke
 from privacy.models import ErasureAction, PersonalDataView, PrivacyEvent, ViewChannel
-from privacy.retention import ACTIVE_STATUSES, help_requests_anonymise
+from privacy.retention import ACTIVE_STATUSES, RUNNING_RECURRING, resident_records_anonymise
+from recurring.models import RecurringRequest
 from requests.models import HelpRequest, Offer, RequestEvent
 from volunteers.models import Volunteer, VolunteerStatus
 
@@ -39,6 +41,13 @@ REQUEST_FIELDS = (
 HELD_REQUEST_FIELDS = (
     "id", "kind", "status", "claimed_at", "bought_at", "delivered_at", "spent", "paid_by",
     "reimbursed_at",
+)  # fmt: skip
+CALL_FIELDS = (
+    "id", "topic", "text", "follow_up", "followed_up_at", "created_at",
+)  # fmt: skip
+RECURRING_FIELDS = (
+    "id", "kind", "needs", "details", "interval_weeks", "weekday", "time", "state",
+    "next_due_at", "created_at",
 )  # fmt: skip
 USER_FIELDS = (
     "id", "username", "first_name", "last_name", "email", "phone", "role", "date_joined",
@@ -106,6 +115,16 @@ def resident_export(*, resident: Neighbor, actor) -> dict:
             }
             for row in NotificationLog.objects.filter(help_request_id__in=ids)
         ],  # fmt: skip
+        "hotline_calls": [
+            _row(call, CALL_FIELDS)
+            for call in CallLog.objects.filter(neighbor=resident).order_by("created_at")
+        ],
+        "recurring_requests": [
+            _row(recurring, RECURRING_FIELDS)
+            for recurring in RecurringRequest.objects.filter(neighbor=resident).order_by(
+                "created_at"
+            )
+        ],
         "seen_by": [
             {"who": row.viewer_id, "where": row.channel, "at": row.created_at.isoformat()}
             for row in PersonalDataView.objects.filter(neighbor=resident)
@@ -163,16 +182,20 @@ def export_as_file(data: dict) -> bytes:
 
 @transaction.atomic
 def resident_erase(*, resident: Neighbor, actor) -> None:
-    """Erase a resident: their requests are anonymised (facts stay) and the record deleted.
+    """Erase a resident: their requests, hotline calls and recurring requests are anonymised
+    (facts stay) and the record deleted.
 
-    Refused while a request of theirs is in progress: cancel or finish it first.
+    Refused while a request of theirs is in progress (cancel or finish it first) or a
+    recurring request of theirs runs (stop it first).
     """
     _check(actor, resident)
     if HelpRequest.objects.filter(neighbor=resident, status__in=ACTIVE_STATUSES).exists():
         raise ValidationError(
             _("This resident has a request in progress. Cancel or finish it first.")
         )
-    help_requests_anonymise(requests=HelpRequest.objects.filter(neighbor=resident))
+    if RecurringRequest.objects.filter(neighbor=resident, state__in=RUNNING_RECURRING).exists():
+        raise ValidationError(_("This resident has a recurring request. Stop it first."))
+    resident_records_anonymise(resident=resident)
     group_id = resident.block.group_id
     PrivacyEvent.objects.create(
         action=ErasureAction.RESIDENT_ERASED,

@@ -12,4 +12,6 @@ def purge_personal_data() -> dict:
     return {
         "requests_anonymised": report.requests_anonymised,
         "residents_deleted": report.residents_deleted,
+        "calls_anonymised": report.calls_anonymised,
+        "recurring_anonymised": report.recurring_anonymised,
     }

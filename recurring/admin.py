@@ -7,6 +7,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 
 from covidarnost import permissions
 from covidarnost.admin_scoping import ScopedModelAdmin, apply_to_each
+from privacy.admin_mixins import RecordsPersonalDataViews
 from recurring.models import RecurringRequest
 from recurring.services import (
     recurring_request_create,
@@ -20,7 +21,7 @@ ADD_FIELDS = ("neighbor", "kind", "details", "interval_weeks", "weekday", "time"
 
 
 @admin.register(RecurringRequest)
-class RecurringRequestAdmin(ScopedModelAdmin):
+class RecurringRequestAdmin(RecordsPersonalDataViews, ScopedModelAdmin):
     accusative_name = pgettext_lazy("accusative", "recurring request")
     list_display = ("pk", "block", "neighbor", "weekday", "interval_weeks", "state", "next_due_at")
     list_select_related = ("block", "neighbor__block")
@@ -62,6 +63,9 @@ class RecurringRequestAdmin(ScopedModelAdmin):
         for field in RecurringRequest._meta.concrete_fields:
             setattr(obj, field.attname, getattr(created, field.attname))
         obj._state.adding = False
+
+    def personal_data_neighbors(self, obj):
+        return [obj.neighbor]
 
     def _each(self, request, queryset, service, message):
         apply_to_each(

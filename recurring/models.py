@@ -29,10 +29,12 @@ class RecurringState(models.TextChoices):
 class RecurringRequest(models.Model):
     """What a resident needs again and again, and when; each time becomes a HelpRequest."""
 
+    # Empty once anonymised (privacy.retention); a running one keeps its resident from deletion.
     neighbor = models.ForeignKey(
         "neighbors.Neighbor",
         verbose_name=_("resident"),
         on_delete=models.PROTECT,
+        null=True,
         related_name="recurring_requests",
     )
     block = models.ForeignKey(
@@ -70,6 +72,8 @@ class RecurringRequest(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Set when the short-memory rule (privacy.retention) took the resident and the text away.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("recurring request")

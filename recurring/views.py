@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from covidarnost import permissions
+from privacy.access_log import record_personal_data_view
+from privacy.models import ViewChannel
 from recurring import services
 from requests.exceptions import RequestError
 from requests.kinds import kind_label
@@ -42,6 +44,12 @@ def recurring_page(request, pk):
                 messages.success(request, str(done))
         return redirect("recurring:detail", pk=recurring.pk)
     occurrences = recurring.occurrences.select_related("help_request")[:RECENT]
+    record_personal_data_view(
+        viewer=request.user,
+        neighbors=[recurring.neighbor],
+        channel=ViewChannel.INTAKE,
+        group_id=recurring.block.group_id,
+    )
     return render(
         request,
         "recurring/detail.html",

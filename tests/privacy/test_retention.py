@@ -196,6 +196,8 @@ def test_command_and_task_purge_and_a_second_run_finds_nothing(delivered):
         assert purge_personal_data.delay().get() == {
             "requests_anonymised": 0,
             "residents_deleted": 0,
+            "calls_anonymised": 0,
+            "recurring_anonymised": 0,
         }
 
 

@@ -7,8 +7,9 @@ from privacy.retention import personal_data_purge
 
 class Command(BaseCommand):
     help = (
-        "Anonymise residents' details on requests closed long ago and delete residents without "
-        "requests for long (each group's settings). --dry-run only counts."
+        "Anonymise residents' details on requests, hotline calls and recurring requests closed "
+        "long ago and delete residents without requests for long (each group's settings). "
+        "--dry-run only counts."
     )
 
     def add_arguments(self, parser):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{prefix} {report.requests_anonymised} requests "
             f"({report.receipts_deleted} receipt photos, {report.notifications_deleted} "
-            f"notification log entries); "
+            f"notification log entries), {report.calls_anonymised} hotline calls and "
+            f"{report.recurring_anonymised} stopped recurring requests; "
             f"{'would delete' if dry_run else 'deleted'} {report.residents_deleted} residents."
         )
