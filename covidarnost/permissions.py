@@ -680,6 +680,17 @@ def can_lock_group(user, group) -> bool:
     return is_coordinator(user) and can_see(user, group)
 
 
+def can_edit_resident(user, neighbor) -> bool:
+    """Organizers and operators of the resident's group change their record (and superusers)."""
+    return is_staff_of_group(user) and can_see(user, neighbor)
+
+
+def can_read_history(user, person) -> bool:
+    """Who changed a resident, volunteer or account, and when (the audit log, values of
+    personal fields masked): whoever may open the person in the admin, scoped to the group."""
+    return (is_staff_of_group(user) or is_coordinator(user)) and can_see(user, person)
+
+
 def can_handle_person_data(user, person) -> bool:
     """Export or erase everything about one resident or volunteer: organizers of their group
     (and superusers). Not operators, and not network coordinators, who see no resident data."""

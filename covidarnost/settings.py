@@ -86,8 +86,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Names the actor of audited changes; never stores the client address (setting below).
-    "auditlog.middleware.AuditlogMiddleware",
+    # Names the actor of audited changes (web, admin, API tokens); no client address (below).
+    "privacy.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Sessions end after their idle and absolute limits (staff 30 min / 12 h, volunteers 14 d).
     "users.middleware.SessionLifetimeMiddleware",

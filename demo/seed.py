@@ -229,6 +229,7 @@ def _neighbors(plan: Plan, blocks) -> list[Neighbor]:
         neighbor = Neighbor.objects.filter(block=block, flat=np_.flat, name=np_.name).first()
         if neighbor is None:
             neighbor = neighbor_create(
+                actor=None,  # the seeding command: no one in particular
                 block=block,
                 name=np_.name,
                 flat=np_.flat,

@@ -131,7 +131,7 @@ def intake_request_create(
         if existing:
             raise DuplicateSuspected(existing)
     if neighbor is None:
-        neighbor = neighbor_create(**new_resident)
+        neighbor = neighbor_create(actor=actor, **new_resident)
     _record_consent(neighbor, consent=consent, consent_sms=consent_sms)
     help_request, _created = help_request_create(
         created_by=actor,

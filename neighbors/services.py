@@ -1,16 +1,43 @@
-"""Writes for groups, blocks and neighbors."""
+"""Writes for groups, blocks and neighbors.
 
+Each write names its actor to the audit log (privacy.audit.audit_actor): who added or
+changed a resident is recorded whichever way it came (admin, intake desk, API, a task).
+"""
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from covidarnost import permissions
 from neighbors.models import CONSENT_TO_CONTACT_DEFAULT, Block, Group, Neighbor
+from privacy.audit import audit_actor
 from requests.exceptions import NotAllowed
+
+# What an organizer or operator may change on a resident (neighbor_update).
+EDITABLE_FIELDS = frozenset(
+    {
+        "block",
+        "name",
+        "flat",
+        "entrance",
+        "floor",
+        "phone",
+        "language",
+        "notes",
+        "consent_to_contact",
+        "consent_to_sms",
+        "is_isolated",
+        "last_contact_at",
+        "keep_data",
+    }
+)
 
 
 @transaction.atomic
 def neighbor_create(
     *,
+    actor,
     block: Block,
     name: str,
     flat: str = "",
@@ -21,7 +48,11 @@ def neighbor_create(
     consent_to_contact: bool = CONSENT_TO_CONTACT_DEFAULT,
     is_isolated: bool = False,
 ) -> Neighbor:
-    """Register a resident of a block. Validates every field before saving."""
+    """Register a resident of a block. Validates every field before saving.
+
+    Who may is the caller's rule (the request, intake and admin services check it); actor is
+    who did it, recorded in the audit log.
+    """
     neighbor = Neighbor(
         block=block,
         name=name.strip(),
@@ -34,7 +65,33 @@ def neighbor_create(
         is_isolated=is_isolated,
     )
     neighbor.full_clean()
-    neighbor.save()
+    with audit_actor(actor):
+        neighbor.save()
+    return neighbor
+
+
+@transaction.atomic
+def neighbor_update(*, neighbor: Neighbor, actor, **changes) -> Neighbor:
+    """An organizer or operator changes a resident of their group.
+
+    Rules: permissions.can_edit_resident; only EDITABLE_FIELDS; a new block of the same
+    group; every field validated before saving; who changed what goes to the audit log.
+    """
+    if not permissions.can_edit_resident(actor, neighbor):
+        raise NotAllowed
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    block = changes.get("block")
+    # The group as stored: an admin form has already put its values on the object.
+    group_id = Neighbor.objects.filter(pk=neighbor.pk).values_list("block__group_id", flat=True)
+    if block is not None and block.group_id != group_id.get():
+        raise ValidationError({"block": _("This block belongs to another group.")})
+    for name, value in changes.items():
+        setattr(neighbor, name, value)
+    neighbor.full_clean()
+    with audit_actor(actor):
+        neighbor.save(update_fields=list(changes) or None)
     return neighbor
 
 
@@ -48,7 +105,8 @@ def neighbor_record_contact(*, neighbor: Neighbor, actor) -> Neighbor:
         raise NotAllowed
     neighbor.last_contact_at = timezone.now()
     neighbor.last_contact_by = actor
-    neighbor.save(update_fields=["last_contact_at", "last_contact_by"])
+    with audit_actor(actor):
+        neighbor.save(update_fields=["last_contact_at", "last_contact_by"])
     return neighbor
 
 

@@ -3,6 +3,8 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import PAGE_VAR
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,7 @@ from django.utils.translation import ngettext
 from covidarnost import permissions
 from covidarnost.admin_scoping import apply_to_each
 from privacy.access_log import record_personal_data_view
+from privacy.audit import history_rows, person_entries
 from privacy.models import ViewChannel
 from privacy.person_data import export_as_file
 
@@ -102,3 +105,49 @@ class PersonDataActions:
             lambda count: ngettext("%(count)d person erased.", "%(count)d people erased.", count),
         )
         return None
+
+
+class PersonHistory:
+    """The admin's "History" of a resident, volunteer or account is their audit log.
+
+    Who changed what and when, from django-auditlog (privacy.audit), personal fields masked,
+    newest first, 50 a page. The object comes from the scoped queryset: another group's
+    organizer is sent back like for any object they cannot see; permissions.can_read_history
+    is the second lock. A page that shows a resident's block and flat is recorded as a view.
+    """
+
+    history_per_page = 50
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        if not (
+            self.has_view_or_change_permission(request, obj)
+            and permissions.can_read_history(request.user, obj)
+        ):
+            raise PermissionDenied
+        paginator = self.get_paginator(request, person_entries(obj), self.history_per_page)
+        page = paginator.get_page(request.GET.get(PAGE_VAR))
+        history_rows(page)
+        if isinstance(self, RecordsPersonalDataViews):
+            record_personal_data_view(
+                viewer=request.user,
+                neighbors=self.personal_data_neighbors(obj),
+                channel=ViewChannel.ADMIN,
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("History: %s") % obj,
+            "subtitle": None,
+            "module_name": str(self.model._meta.verbose_name_plural),
+            "object": obj,
+            "opts": self.model._meta,
+            "entries": page,
+            "page_range": paginator.get_elided_page_range(page.number),
+            "page_var": PAGE_VAR,
+            "pagination_required": paginator.num_pages > 1,
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/privacy/person_history.html", context)

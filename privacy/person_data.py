@@ -25,6 +25,7 @@ from hotline.models import CallLog
 from neighbors.models import Neighbor
 from notifications.models import NotificationLog
 from privacy.access_log import record_personal_data_view
+from privacy.audit import neighbor_entries
 from privacy.lock import sessions_revoke, tokens_revoke
 from privacy.models import ErasureAction, PersonalDataView, PrivacyEvent, ViewChannel
 from privacy.retention import ACTIVE_STATUSES, RUNNING_RECURRING, resident_records_anonymise
@@ -203,7 +204,10 @@ def resident_erase(*, resident: Neighbor, actor) -> None:
         group_id=group_id,
         actor=actor,
     )
+    resident_id = resident.pk
     resident.delete()
+    # The audit trail of their record is about them; the erasure record replaces it.
+    neighbor_entries([resident_id]).delete()
 
 
 @transaction.atomic

@@ -31,6 +31,7 @@ from django.utils import timezone
 from hotline.models import CallLog
 from neighbors.models import Group, Neighbor
 from notifications.models import NotificationLog
+from privacy.audit import neighbor_entries
 from privacy.models import ErasureAction, PrivacyEvent
 from recurring.models import RecurringChange, RecurringRequest, RecurringState
 from requests.models import HelpRequest, RequestEvent, Status
@@ -228,6 +229,8 @@ def _purge_group(*, group: Group, now: datetime, dry_run: bool) -> PurgeReport:
             now=now,
         )
         Neighbor.objects.filter(pk__in=resident_ids).delete()
+        # Their audit trail goes with them; the PrivacyEvent below is what stays.
+        neighbor_entries(resident_ids).delete()
         PrivacyEvent.objects.bulk_create(
             PrivacyEvent(action=ErasureAction.RESIDENT_FORGOTTEN, subject_id=str(pk), group=group)
             for pk in resident_ids

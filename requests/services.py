@@ -151,7 +151,7 @@ def help_request_create(
     if neighbor is None:
         if not neighbor_data:
             raise ValidationError({"neighbor": _("Say who the request is for.")})
-        neighbor = neighbor_create(block=block, **neighbor_data)
+        neighbor = neighbor_create(actor=created_by, block=block, **neighbor_data)
     elif neighbor.block.group_id != block.group_id:
         raise NotAllowed(_("This neighbor belongs to another group."))
     elif not permissions.can_file_request_for(created_by, neighbor):

@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from covidarnost import permissions
 from covidarnost.admin_scoping import GroupScopedAdminMixin
+from privacy.admin_mixins import PersonHistory
 from users.models import User
 from users.services import user_save
 
@@ -18,7 +19,7 @@ if admin.site.is_registered(AuthGroup):
 
 
 @admin.register(User)
-class UserAdmin(GroupScopedAdminMixin, DjangoUserAdmin):
+class UserAdmin(PersonHistory, GroupScopedAdminMixin, DjangoUserAdmin):
     accusative_name = pgettext_lazy("accusative", "user")
     group_field = "group"
     list_display = ("username", "first_name", "last_name", "role", "group", "is_active")

@@ -11,7 +11,7 @@ from covidarnost.admin_scoping import ScopedModelAdmin, apply_to_each
 from impex.admin_mixins import PersonalDataExportMixin, ScopedImportMixin
 from impex.exports import VolunteerExportResource
 from impex.volunteer_import import VolunteerImportResource
-from privacy.admin_mixins import PersonDataActions
+from privacy.admin_mixins import PersonDataActions, PersonHistory
 from privacy.person_data import volunteer_erase, volunteer_export
 from requests.models import IN_HAND
 from users.models import Role
@@ -83,7 +83,11 @@ class ClaimsStoppedFilter(admin.SimpleListFilter):
 
 @admin.register(Volunteer)
 class VolunteerAdmin(
-    ScopedImportMixin, PersonalDataExportMixin, PersonDataActions, ScopedModelAdmin
+    PersonHistory,
+    ScopedImportMixin,
+    PersonalDataExportMixin,
+    PersonDataActions,
+    ScopedModelAdmin,
 ):
     # Import from CSV (pending volunteers); export to CSV or XLSX, personal columns only when
     # asked for, and recorded (impex).
@@ -218,6 +222,7 @@ class VolunteerAdmin(
                 is_available=obj.is_available,
                 max_open_tasks=obj.max_open_tasks,
                 notification_channel=obj.notification_channel,
+                actor=request.user,
             )
 
     def save_related(self, request, form, formsets, change):

@@ -1,5 +1,10 @@
 """Writes for volunteer profiles: verification, blocks, availability, safety rules, the
-Telegram chat offers go to."""
+Telegram chat offers go to.
+
+Each names its actor to the audit log (privacy.audit.audit_actor): the organizer, or the
+volunteer themselves for their own settings, also where no one is signed in (the Telegram
+webhook).
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from django.utils.translation import gettext as _
 from covidarnost import permissions
 from covidarnost.phones import normalize_phone, parse_phone
 from neighbors.models import Block
+from privacy.audit import audit_actor
 from requests.exceptions import NotAllowed
 from requests.models import IN_HAND, HelpRequest
 from requests.services import help_request_take_back
@@ -54,7 +60,8 @@ def volunteer_set_status(*, volunteer: Volunteer, status: str, actor) -> Volunte
     if status == VolunteerStatus.VERIFIED and volunteer.verified_at is None:
         volunteer.verified_at = timezone.now()
         volunteer.verified_by = actor
-    volunteer.save(update_fields=["status", "verified_at", "verified_by"])
+    with audit_actor(actor):
+        volunteer.save(update_fields=["status", "verified_at", "verified_by"])
     if status in (VolunteerStatus.PAUSED, VolunteerStatus.REMOVED):
         # Whoever holds their phone must not stay signed in: every session and token ends.
         user_sign_out_everywhere(user=volunteer.user, actor=actor, reason=f"volunteer {status}")
@@ -79,23 +86,28 @@ def volunteer_assign_blocks(
     _require_organizer_of(actor, volunteer)
     blocks = list(blocks)
     check_blocks_of_own_group(group_id=volunteer.group_id, blocks=blocks)
-    if only_these:
-        volunteer.blocks.set(blocks)
-    else:
-        volunteer.blocks.add(*blocks)
-    if volunteer.base_latitude is None and blocks:
-        volunteer.base_latitude = blocks[0].latitude
-        volunteer.base_longitude = blocks[0].longitude
-        volunteer.save(update_fields=["base_latitude", "base_longitude"])
+    with audit_actor(actor):
+        if only_these:
+            volunteer.blocks.set(blocks)
+        else:
+            volunteer.blocks.add(*blocks)
+        if volunteer.base_latitude is None and blocks:
+            volunteer.base_latitude = blocks[0].latitude
+            volunteer.base_longitude = blocks[0].longitude
+            volunteer.save(update_fields=["base_latitude", "base_longitude"])
     return volunteer
 
 
 @transaction.atomic
 def volunteer_accept_safety_protocol(*, volunteer: Volunteer) -> Volunteer:
-    """Record that the volunteer read and accepted the group's safety rules (first time only)."""
+    """Record that the volunteer read and accepted the group's safety rules (first time only).
+
+    Only the volunteer accepts for themselves: they are the actor.
+    """
     if volunteer.safety_protocol_accepted_at is None:
         volunteer.safety_protocol_accepted_at = timezone.now()
-        volunteer.save(update_fields=["safety_protocol_accepted_at"])
+        with audit_actor(volunteer.user):
+            volunteer.save(update_fields=["safety_protocol_accepted_at"])
     return volunteer
 
 
@@ -107,12 +119,14 @@ def volunteer_update_availability(
     max_open_tasks: int,
     notification_channel: str | None = None,
     show_first_name_on_flyer: bool | None = None,
+    actor=None,
 ) -> Volunteer:
     """The volunteer says whether they can take tasks now, how many at once, how to reach
     them, and whether their first name may be printed on their blocks' entrance flyers.
 
     Rules: at most the limit the organizers set (max_open_tasks_allowed): a volunteer may
-    only lower it for themselves.
+    only lower it for themselves. actor: who changed it (an organizer in the admin); the
+    volunteer themselves when not given.
     """
     if max_open_tasks > volunteer.max_open_tasks_allowed:
         raise ValidationError(
@@ -130,14 +144,15 @@ def volunteer_update_availability(
     if show_first_name_on_flyer is not None:
         volunteer.show_first_name_on_flyer = show_first_name_on_flyer
     volunteer.full_clean(validate_unique=False, validate_constraints=False)
-    volunteer.save(
-        update_fields=[
-            "is_available",
-            "max_open_tasks",
-            "notification_channel",
-            "show_first_name_on_flyer",
-        ]
-    )
+    with audit_actor(actor or volunteer.user):
+        volunteer.save(
+            update_fields=[
+                "is_available",
+                "max_open_tasks",
+                "notification_channel",
+                "show_first_name_on_flyer",
+            ]
+        )
     return volunteer
 
 
@@ -146,18 +161,21 @@ def volunteer_link_telegram(*, user_id: int, chat_id: str) -> Volunteer | None:
     """Store a Telegram chat on a volunteer's profile and make Telegram their channel.
 
     Rules: only an active user with a volunteer profile; one chat belongs to one volunteer
-    (linking it again moves it), so a button press always finds exactly one account.
+    (linking it again moves it), so a button press always finds exactly one account. The
+    webhook has no signed-in user: the volunteer whose link it was is the actor.
     """
     user = User._default_manager.filter(pk=user_id).first()
     volunteer = permissions.volunteer_profile(user)
     if volunteer is None:
         return None
-    Volunteer.objects.filter(telegram_chat_id=chat_id).exclude(pk=volunteer.pk).update(
-        telegram_chat_id=""
-    )
-    volunteer.telegram_chat_id = chat_id
-    volunteer.notification_channel = NotificationChannel.TELEGRAM
-    volunteer.save(update_fields=["telegram_chat_id", "notification_channel"])
+    with audit_actor(user):
+        # One by one, not update(): each profile that loses the chat is audited too.
+        for other in Volunteer.objects.filter(telegram_chat_id=chat_id).exclude(pk=volunteer.pk):
+            other.telegram_chat_id = ""
+            other.save(update_fields=["telegram_chat_id"])
+        volunteer.telegram_chat_id = chat_id
+        volunteer.notification_channel = NotificationChannel.TELEGRAM
+        volunteer.save(update_fields=["telegram_chat_id", "notification_channel"])
     logger.info("telegram linked user=%s", user.pk)
     return volunteer
 
@@ -175,17 +193,26 @@ def volunteer_set_task_limit(*, volunteer: Volunteer, limit: int, actor) -> Volu
         )
     volunteer.max_open_tasks_allowed = limit
     volunteer.max_open_tasks = min(volunteer.max_open_tasks, limit)
-    volunteer.save(update_fields=["max_open_tasks_allowed", "max_open_tasks"])
+    with audit_actor(actor):
+        volunteer.save(update_fields=["max_open_tasks_allowed", "max_open_tasks"])
     logger.info("volunteer %s: task limit set to %d by %s", volunteer.pk, limit, actor.pk)
     return volunteer
 
 
 @transaction.atomic
 def volunteer_unlink_telegram(*, chat_id: str) -> int:
-    """Forget a chat (the volunteer sent /stop); their offers go by email again."""
-    return Volunteer.objects.filter(telegram_chat_id=chat_id).update(
-        telegram_chat_id="", notification_channel=NotificationChannel.EMAIL
-    )
+    """Forget a chat (the volunteer sent /stop); their offers go by email again.
+
+    The volunteer who sent /stop from their chat is the actor.
+    """
+    unlinked = 0
+    for volunteer in Volunteer.objects.filter(telegram_chat_id=chat_id).select_related("user"):
+        volunteer.telegram_chat_id = ""
+        volunteer.notification_channel = NotificationChannel.EMAIL
+        with audit_actor(volunteer.user):
+            volunteer.save(update_fields=["telegram_chat_id", "notification_channel"])
+        unlinked += 1
+    return unlinked
 
 
 @transaction.atomic
@@ -198,7 +225,10 @@ def volunteer_allow_claims(*, volunteer: Volunteer, actor) -> Volunteer:
     volunteer.claims_blocked_at = None
     volunteer.claims_cleared_at = timezone.now()
     volunteer.claims_cleared_by = actor
-    volunteer.save(update_fields=["claims_blocked_at", "claims_cleared_at", "claims_cleared_by"])
+    with audit_actor(actor):
+        volunteer.save(
+            update_fields=["claims_blocked_at", "claims_cleared_at", "claims_cleared_by"]
+        )
     logger.info("volunteer %s: claims allowed again by %s", volunteer.pk, actor.pk)
     return volunteer
 

@@ -396,7 +396,7 @@ def profile(request, volunteer):
         if form.is_valid():
             try:
                 volunteer_services.volunteer_update_availability(
-                    volunteer=volunteer, **form.cleaned_data
+                    volunteer=volunteer, actor=request.user, **form.cleaned_data
                 )
             except ValidationError as exc:
                 _add_service_errors(form, exc)

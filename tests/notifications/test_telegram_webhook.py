@@ -268,3 +268,16 @@ def test_failed_answer_to_telegram_still_returns_200_and_keeps_the_claim(
 
     offer.help_request.refresh_from_db()
     assert offer.help_request.status == Status.CLAIMED
+
+
+def test_linking_by_the_webhook_is_audited_as_the_volunteers_doing(
+    client, fake_telegram, volunteer
+):
+    """No one is signed in on a webhook call: the service names the volunteer."""
+    from auditlog.models import LogEntry
+
+    token = telegram.make_link_token(volunteer.user_id)
+    post_update(client, start_update(f"/start {token}"))
+    entry = LogEntry.objects.get_for_object(volunteer).latest("timestamp", "pk")
+    assert entry.actor == volunteer.user
+    assert "telegram_chat_id" in entry.changes_dict

@@ -36,7 +36,7 @@ def test_api_records_consent_when_given(client_for, block):
 
 
 def test_service_and_model_default_to_false(block):
-    assert neighbor_create(block=block, name="Петрова Анна").consent_to_contact is False
+    assert neighbor_create(actor=None, block=block, name="Петрова Анна").consent_to_contact is False
     assert Neighbor(block=block, name="x").consent_to_contact is False
 
 
