@@ -378,6 +378,8 @@ LOGIN_CLIENT_FAILURES = env.str("LOGIN_CLIENT_FAILURES", default="50/hour")
 # Staff tokens live as long as a staff session at most; volunteers' for the idle limit below.
 API_TOKEN_TTL_VOLUNTEER = timedelta(hours=env.int("API_TOKEN_TTL_VOLUNTEER_HOURS", default=14 * 24))
 API_TOKEN_TTL_STAFF = timedelta(hours=env.int("API_TOKEN_TTL_STAFF_HOURS", default=12))
+# A staff token unused this long stops working (each call moves it on, up to the TTL above).
+API_TOKEN_IDLE_STAFF = timedelta(hours=env.float("API_TOKEN_IDLE_STAFF_HOURS", default=2))
 REST_KNOX = {
     "TOKEN_TTL": API_TOKEN_TTL_VOLUNTEER,
     "AUTH_HEADER_PREFIX": "Token",

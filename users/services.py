@@ -52,19 +52,52 @@ def user_save(*, user: User, actor, adding: bool) -> User:
     return user
 
 
+# A used staff token's expiry moves at most once a minute: not one write per API call.
+TOKEN_REFRESH_SECONDS = 60
+
+
+def _staff_token(user) -> bool:
+    """Tokens of staff roles (and superusers) are short and idle-bound; by role, no query."""
+    return bool(user.is_superuser) or user.role in STAFF_ROLES
+
+
+def _staff_expiry(*, created: datetime, now: datetime) -> datetime:
+    """Unused for API_TOKEN_IDLE_STAFF it stops; never later than API_TOKEN_TTL_STAFF in all."""
+    return min(now + settings.API_TOKEN_IDLE_STAFF, created + settings.API_TOKEN_TTL_STAFF)
+
+
 def api_token_create(*, user) -> tuple[str, datetime]:
     """A new API token for a signed-in device; returns (token, expires_at).
 
-    Rules: staff tokens last API_TOKEN_TTL_STAFF (12 h), volunteers' API_TOKEN_TTL_VOLUNTEER
-    (14 days); only the token's hash is stored.
+    Rules: a staff token stops working after API_TOKEN_IDLE_STAFF (2 h) without a call, and
+    12 h after sign-in at the latest (API_TOKEN_TTL_STAFF); volunteers' last
+    API_TOKEN_TTL_VOLUNTEER (14 days). expires_at: when it stops if not used. Only the
+    token's hash is stored.
     """
+    now = timezone.now()
     # Expired tokens of the user go now (authentication checks only the token it is given).
-    AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
-    staff = permissions.is_staff_of_group(user) or permissions.is_coordinator(user)
-    ttl = settings.API_TOKEN_TTL_STAFF if staff else settings.API_TOKEN_TTL_VOLUNTEER
+    AuthToken.objects.filter(user=user, expiry__lt=now).delete()
+    if _staff_token(user):
+        ttl = _staff_expiry(created=now, now=now) - now
+    else:
+        ttl = settings.API_TOKEN_TTL_VOLUNTEER
     instance, token = AuthToken.objects.create(user=user, expiry=ttl)
     logger.info("user %s: API token issued", user.pk)
     return token, instance.expiry
+
+
+def api_token_touch(*, token: AuthToken) -> None:
+    """A token was just used: a staff token keeps working API_TOKEN_IDLE_STAFF longer.
+
+    Rules: never past API_TOKEN_TTL_STAFF after sign-in; volunteers' tokens do not move;
+    written at most once a minute per token.
+    """
+    if token.expiry is None or not _staff_token(token.user):
+        return
+    expiry = _staff_expiry(created=token.created, now=timezone.now())
+    if (expiry - token.expiry).total_seconds() > TOKEN_REFRESH_SECONDS:
+        AuthToken.objects.filter(digest=token.digest).update(expiry=expiry)
+        token.expiry = expiry
 
 
 def user_revoke_tokens(*, user, reason: str) -> int:
