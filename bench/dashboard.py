@@ -15,36 +15,22 @@ the server process (middleware, view, SQL, template) and the SQL queries per req
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import statistics
-import sys
 import time
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "covidarnost.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-0123456789-0123456789")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-# The bench times the page, not the sign-in: its staff accounts have no second factor.
-os.environ.setdefault("TWO_FACTOR_REQUIRED", "0")
+from _common import bench_blocks, bench_request, boot, p50_p95, prepare, run, seeding
 
-import django  # noqa: E402
+boot()
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test import Client, override_settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from neighbors.models import Block, Group, Neighbor, Network  # noqa: E402
-from requests.code_words import new_code_word  # noqa: E402
+from neighbors.models import Group, Neighbor, Network  # noqa: E402
 from requests.models import (  # noqa: E402
     HelpRequest,
-    Kind,
     PaidBy,
     RequestEvent,
     Source,
@@ -63,16 +49,7 @@ DAYS = 365
 def _seed_group(rng: random.Random, network: Network, slug: str) -> Group:
     now = timezone.now()
     group = Group.objects.create(name=f"Bench {slug}", slug=slug, network=network)
-    blocks = Block.objects.bulk_create(
-        Block(
-            group=group,
-            code=f"B{index:02d}",
-            address=f"Bench street {index + 1}",
-            latitude=59.99 + rng.uniform(-0.01, 0.01),
-            longitude=30.31 + rng.uniform(-0.02, 0.02),
-        )
-        for index in range(BLOCKS)
-    )
+    blocks = bench_blocks(group, rng, BLOCKS, spread=(0.01, 0.02))
     neighbors = Neighbor.objects.bulk_create(
         Neighbor(
             block=block,
@@ -128,14 +105,11 @@ def _seed_group(rng: random.Random, network: Network, slug: str) -> Group:
             if delivered and delivered > now:
                 delivered = now
             pays = status == Status.DELIVERED and rng.random() < 0.3
-            help_request = HelpRequest(
-                neighbor=neighbor,
-                block=neighbor.block,
-                kind=rng.choice(Kind.values),
-                details="Bread, milk",
-                source=Source.PAPER_FORM,
-                code_word=new_code_word(),
+            help_request = bench_request(
+                rng,
+                neighbor,
                 status=status,
+                source=Source.PAPER_FORM,
                 volunteer=holder,
                 claimed_at=claimed,
                 delivered_at=delivered,
@@ -183,23 +157,13 @@ def _seed_group(rng: random.Random, network: Network, slug: str) -> Group:
 
 
 def seed(rng: random.Random) -> None:
-    print("seeding…", flush=True)
-    started = time.perf_counter()
-    with transaction.atomic():
+    with seeding():
         network = Network.objects.create(name="Bench desk network")
         _seed_group(rng, network, SLUG)
         _seed_group(rng, network, f"{SLUG}-other")
         User.objects.create(
             username=f"{SLUG}-coordinator", role=Role.COORDINATOR, network=network, is_staff=True
         )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    print(f"seeded in {time.perf_counter() - started:.1f} s", flush=True)
-
-
-def _percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def measure(username: str, count: int) -> None:
@@ -226,8 +190,13 @@ def measure(username: str, count: int) -> None:
         f"/dashboard/ as {username}: {count} requests, {len(queries)} SQL queries each, "
         f"{len(response.content)} bytes HTML"
     )
-    print(f"  p50: {statistics.median(samples):.1f} ms")
-    print(f"  p95: {_percentile(samples, 0.95):.1f} ms")
+    print(f"  {p50_p95(samples)}")
+
+
+def _forget() -> None:
+    """What the seed makes beside the groups."""
+    User.objects.filter(username=f"{SLUG}-coordinator").delete()
+    Network.objects.filter(name="Bench desk network").delete()
 
 
 def main() -> None:
@@ -235,23 +204,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--reseed", action="store_true")
     args = parser.parse_args()
-    if connection.vendor != "postgresql":
-        print("warning: not PostgreSQL; the figure that counts is measured on PostgreSQL")
-
-    call_command("migrate", verbosity=0)
-    if args.reseed:
-        with transaction.atomic():
-            groups = Group.objects.filter(slug__startswith=SLUG)
-            RequestEvent.objects.filter(help_request__block__group__in=groups).delete()
-            HelpRequest.objects.filter(block__group__in=groups).delete()
-            Neighbor.objects.filter(block__group__in=groups).delete()
-            User.objects.filter(group__in=groups).delete()
-            User.objects.filter(username=f"{SLUG}-coordinator").delete()
-            Block.objects.filter(group__in=groups).delete()
-            groups.delete()
-            Network.objects.filter(name="Bench desk network").delete()
-    if not Group.objects.filter(slug=SLUG).exists():
-        seed(random.Random(20200401))  # noqa: S311 - reproducible data, not secrets
+    prepare(slug=SLUG, reseed=args.reseed, seed=seed, forget=_forget)
 
     total = HelpRequest.objects.filter(block__group__slug=SLUG).count()
     print(f"{total} requests in the organizer's group, {BLOCKS} blocks, {VOLUNTEERS} volunteers")
@@ -260,10 +213,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    with override_settings(
-        STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-    ):
-        main()
+    run(main)

@@ -7,25 +7,16 @@ answers (the worst case; a refused connection fails at once), and prints the sec
 enqueue_matching gives up. The issue's bound is 2 s.
 """
 
-import os
 import socket
-import sys
 import time
 import uuid
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "covidarnost.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-0123456789-0123456789")
+from _common import boot
+
 hung = socket.socket()
 hung.bind(("127.0.0.1", 0))
 hung.listen(100)  # the kernel completes connections; nobody ever reads or answers
-os.environ["REDIS_URL"] = f"redis://127.0.0.1:{hung.getsockname()[1]}/0"
-os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
-
-import django  # noqa: E402
-
-django.setup()
+boot(REDIS_URL=f"redis://127.0.0.1:{hung.getsockname()[1]}/0", CELERY_TASK_ALWAYS_EAGER="0")
 
 from requests.enqueue import enqueue_matching  # noqa: E402
 

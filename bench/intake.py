@@ -19,34 +19,20 @@ and PostgreSQL's plan for the phone query (it must use the neighbor_phone index)
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "covidarnost.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-0123456789-0123456789")
-# The test Client speaks plain HTTP to the app itself.
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-# The bench times the page, not the sign-in: its staff accounts have no second factor.
-os.environ.setdefault("TWO_FACTOR_REQUIRED", "0")
+from _common import bench_blocks, bench_request, boot, p50_p95, prepare, run, seeding
 
-import django  # noqa: E402
+boot()
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test import Client, override_settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
 
 from covidarnost.phones import normalize_phone  # noqa: E402
 from intake.selectors import residents_by_phone  # noqa: E402
-from neighbors.models import Block, Group, Neighbor  # noqa: E402
-from requests.code_words import new_code_word  # noqa: E402
-from requests.models import HelpRequest, Kind, Source, Status  # noqa: E402
+from neighbors.models import Group, Neighbor  # noqa: E402
+from requests.models import HelpRequest, Status  # noqa: E402
 from users.models import Role, User  # noqa: E402
 
 SLUG = "bench-intake"
@@ -63,16 +49,7 @@ def _phone(index: int, group_offset: int) -> str:
 
 def _seed_group(rng: random.Random, slug: str, residents: int, offset: int, requests: int):
     group = Group.objects.create(name=f"Bench {slug}", slug=slug)
-    blocks = Block.objects.bulk_create(
-        Block(
-            group=group,
-            code=f"B{index:04d}",
-            address=f"Bench street {index + 1}",
-            latitude=59.99 + rng.uniform(-0.05, 0.05),
-            longitude=30.31 + rng.uniform(-0.1, 0.1),
-        )
-        for index in range(BLOCKS)
-    )
+    blocks = bench_blocks(group, rng, BLOCKS)
     neighbors = Neighbor.objects.bulk_create(
         (
             Neighbor(
@@ -87,15 +64,7 @@ def _seed_group(rng: random.Random, slug: str, residents: int, offset: int, requ
     )
     HelpRequest.objects.bulk_create(
         (
-            HelpRequest(
-                neighbor=neighbor,
-                block_id=neighbor.block_id,
-                kind=rng.choice(Kind.values),
-                details="Bread, milk",
-                source=Source.PHONE,
-                code_word=new_code_word(),
-                status=Status.OPEN,
-            )
+            bench_request(rng, neighbor, status=Status.OPEN)
             for neighbor in (rng.choice(neighbors) for _ in range(requests))
         ),
         batch_size=2000,
@@ -112,15 +81,10 @@ def _seed_group(rng: random.Random, slug: str, residents: int, offset: int, requ
 
 
 def seed(rng: random.Random) -> None:
-    print("seeding…", flush=True)
-    started = time.perf_counter()
-    with transaction.atomic():
+    with seeding():
         group = _seed_group(rng, SLUG, RESIDENTS, 0, REQUESTS)
         _seed_group(rng, f"{SLUG}-other", OTHER_GROUP_RESIDENTS, RESIDENTS, REQUESTS // 2)
         User.objects.create(username="bench-operator", group=group, role=Role.OPERATOR)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    print(f"seeded in {time.perf_counter() - started:.1f} s", flush=True)
 
 
 def spellings(e164: str) -> list[str]:
@@ -135,16 +99,8 @@ def spellings(e164: str) -> list[str]:
     ]
 
 
-def _percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 def _report(name: str, samples: list[float]) -> None:
-    print(
-        f"{name}: {len(samples)} lookups, p50 {statistics.median(samples):.2f} ms, "
-        f"p95 {_percentile(samples, 0.95):.2f} ms"
-    )
+    print(f"{name}: {len(samples)} lookups, {p50_p95(samples, digits=2)}")
 
 
 def main() -> None:
@@ -152,20 +108,7 @@ def main() -> None:
     parser.add_argument("--lookups", type=int, default=500)
     parser.add_argument("--reseed", action="store_true")
     args = parser.parse_args()
-    if connection.vendor != "postgresql":
-        print("warning: not PostgreSQL; the figure that counts is measured on PostgreSQL")
-
-    call_command("migrate", verbosity=0)
-    if args.reseed:
-        with transaction.atomic():
-            groups = Group.objects.filter(slug__startswith=SLUG)
-            HelpRequest.objects.filter(block__group__in=groups).delete()
-            Neighbor.objects.filter(block__group__in=groups).delete()
-            User.objects.filter(group__in=groups).delete()
-            Block.objects.filter(group__in=groups).delete()
-            groups.delete()
-    if not Group.objects.filter(slug=SLUG).exists():
-        seed(random.Random(20200401))  # noqa: S311 - reproducible data, not secrets
+    prepare(slug=SLUG, reseed=args.reseed, seed=seed)
 
     group = Group.objects.get(slug=SLUG)
     print(f"{Neighbor.objects.filter(block__group=group).count()} residents in the group")
@@ -205,11 +148,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    # The manifest needs collectstatic; {% static %} costs the same without it.
-    with override_settings(
-        STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-    ):
-        main()
+    run(main)

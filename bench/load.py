@@ -35,9 +35,9 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import ROOT, bench_request, boot, percentile
+
 BIN = Path(sys.executable).parent
-sys.path.insert(0, str(ROOT))
 GROUP_SLUG = "load-run"
 BLOCKS, VOLUNTEERS, OPERATORS = 40, 200, 5
 PAST_REQUESTS, OPEN_REQUESTS = 10_000, 500
@@ -60,19 +60,12 @@ os.environ.update(
 os.environ.setdefault("SECRET_KEY", "load-" + secrets.token_urlsafe(48))
 
 
-def _setup_django():
-    import django
-
-    django.setup()
-
-
 def seed(rng: random.Random) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
     from neighbors.models import Block, Group, Neighbor
-    from requests.code_words import new_code_word
-    from requests.models import HelpRequest, Kind, Source, Status
+    from requests.models import HelpRequest, Status
     from users.models import Role, User
     from volunteers.models import Volunteer, VolunteerStatus
 
@@ -121,17 +114,7 @@ def seed(rng: random.Random) -> None:
         )
 
         def request(status, **fields):
-            neighbor = rng.choice(neighbors)
-            return HelpRequest(
-                neighbor=neighbor,
-                block_id=neighbor.block_id,
-                kind=rng.choice(Kind.values),
-                details="Bread, milk",
-                source=Source.PHONE,
-                code_word=new_code_word(),
-                status=status,
-                **fields,
-            )
+            return bench_request(rng, rng.choice(neighbors), status=status, **fields)
 
         past = []
         for _index in range(PAST_REQUESTS):
@@ -277,11 +260,6 @@ async def drive(base: str, seconds: int, volunteers, operators, blocks) -> tuple
         return stats, time.monotonic() - started
 
 
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 def offer_delays(created_ids: list[str], wait_seconds: float = 10) -> tuple[list[float], int]:
     """Seconds from each new request's creation to its first offer; and how many have none."""
     from django.db.models import Min
@@ -349,7 +327,7 @@ def main() -> None:
         sys.exit("set REDIS_URL to a Redis database of its own (it is flushed)")
     signal.signal(signal.SIGTERM, lambda *_args: sys.exit("terminated"))
 
-    _setup_django()
+    boot()
     import redis
     from django.core.management import call_command
     from django.db import connection

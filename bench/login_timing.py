@@ -7,25 +7,19 @@ database, 7 times per case, interleaved, and prints the medians: they should be 
 timing does not tell whether a phone number is registered.
 """
 
-import os
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "covidarnost.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-0123456789-0123456789")
-os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-os.environ.pop("REDIS_URL", None)
-os.environ["DEBUG"] = "1"
-os.environ["API_THROTTLE_AUTH_FAILURES"] = "100000/hour"
-os.environ["LOGIN_CLIENT_FAILURES"] = "100000/hour"
+from _common import boot
 
-import django  # noqa: E402
-
-django.setup()
+boot(
+    DATABASE_URL=f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3",
+    REDIS_URL=None,
+    DEBUG="1",
+    API_THROTTLE_AUTH_FAILURES="100000/hour",
+    LOGIN_CLIENT_FAILURES="100000/hour",
+)
 
 from django.contrib.auth import authenticate  # noqa: E402
 from django.core.management import call_command  # noqa: E402

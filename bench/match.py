@@ -14,23 +14,16 @@ scan (the nearest by sorting every eligible volunteer by distance).
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "covidarnost.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-0123456789-0123456789")
+from _common import boot, percentile, prepare, seeding
 
-import django  # noqa: E402
+boot()
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 
 from covidarnost.geo import distance_expression, haversine_m  # noqa: E402
 from neighbors.models import Block, Group, Neighbor  # noqa: E402
@@ -51,9 +44,7 @@ SPREAD_DEG = 0.09
 
 
 def seed(rng: random.Random) -> None:
-    print("seeding…", flush=True)
-    started = time.perf_counter()
-    with transaction.atomic():
+    with seeding():
         groups = Group.objects.bulk_create(
             Group(name=f"Bench {index}", slug=f"bench-{index}") for index in range(GROUPS)
         )
@@ -152,9 +143,6 @@ def seed(rng: random.Random) -> None:
             ),
             batch_size=5000,
         )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    print(f"seeded in {time.perf_counter() - started:.0f} s", flush=True)
 
 
 def brute_force_nearest(queryset, *, latitude, longitude, radius_m, limit):
@@ -184,28 +172,13 @@ def measure(requests: list[HelpRequest], finder=None) -> list[float]:
     return times
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reseed", action="store_true", help="delete the bench data first")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("DATABASE_URL must name a PostgreSQL database (the bench measures its index).")
-    call_command("migrate", verbosity=0)
-    if args.reseed:
-        with transaction.atomic():
-            HelpRequest.objects.filter(block__group__slug__startswith="bench-").delete()
-            Neighbor.objects.filter(block__group__slug__startswith="bench-").delete()
-            User.objects.filter(username__startswith="bench").delete()
-            Block.objects.filter(group__slug__startswith="bench-").delete()
-            Group.objects.filter(slug__startswith="bench-").delete()
-    rng = random.Random(20200401)  # noqa: S311 - reproducible data, not security
-    if not Group.objects.filter(slug="bench-0").exists():
-        seed(rng)
+    prepare(slug="bench-", reseed=args.reseed, seed=seed)
     requests = list(
         HelpRequest.objects.filter(status=Status.OPEN, block__group__slug__startswith="bench-")
         .select_related("block__group", "neighbor")

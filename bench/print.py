@@ -15,23 +15,15 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "covidarnost.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-0123456789-0123456789")
+from _common import ROOT, boot
+
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'build' / 'bench_print.sqlite3'}")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="bench-print-media-"))
-os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
 (ROOT / "build").mkdir(exist_ok=True)
-
-import django  # noqa: E402
-
-django.setup()
+boot(CELERY_TASK_ALWAYS_EAGER="1")
 
 from django.core.management import call_command  # noqa: E402
 

@@ -14,33 +14,21 @@ the server process (middleware, view, SQL, template), and the SQL queries per re
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import statistics
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "covidarnost.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-0123456789-0123456789")
-# The test Client speaks plain HTTP to the app itself.
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+from _common import CENTRE, bench_blocks, bench_request, boot, p50_p95, prepare, run, seeding
 
-import django  # noqa: E402
+boot()
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test import Client, override_settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from neighbors.models import Block, Group, Neighbor  # noqa: E402
-from requests.code_words import new_code_word  # noqa: E402
-from requests.models import HelpRequest, Kind, Source, Status, Urgency  # noqa: E402
+from requests.models import HelpRequest, Source, Status, Urgency  # noqa: E402
 from users.models import Role, User  # noqa: E402
 from volunteers.models import Volunteer, VolunteerStatus  # noqa: E402
 
@@ -48,22 +36,12 @@ SLUG = "bench-web"
 OPEN_REQUESTS = 10_000
 OTHER_GROUP_REQUESTS = 5_000
 BLOCKS = 400
-CENTRE = (59.99, 30.31)
 SPREAD_DEG = 0.05
 
 
 def _seed_group(rng: random.Random, slug: str, requests: int) -> tuple[Group, list[Block]]:
     group = Group.objects.create(name=f"Bench {slug}", slug=slug)
-    blocks = Block.objects.bulk_create(
-        Block(
-            group=group,
-            code=f"B{index:04d}",
-            address=f"Bench street {index + 1}",
-            latitude=CENTRE[0] + rng.uniform(-SPREAD_DEG, SPREAD_DEG),
-            longitude=CENTRE[1] + rng.uniform(-SPREAD_DEG, SPREAD_DEG) * 2,
-        )
-        for index in range(BLOCKS)
-    )
+    blocks = bench_blocks(group, rng, BLOCKS, spread=(SPREAD_DEG, SPREAD_DEG * 2))
     neighbors = Neighbor.objects.bulk_create(
         Neighbor(block=block, name=f"Resident {index}", flat=str(index % 200 + 1))
         for index, block in enumerate(blocks * 5)
@@ -71,15 +49,13 @@ def _seed_group(rng: random.Random, slug: str, requests: int) -> tuple[Group, li
     now = timezone.now()
     HelpRequest.objects.bulk_create(
         (
-            HelpRequest(
-                neighbor=neighbor,
-                block=neighbor.block,
-                kind=rng.choice(Kind.values),
+            bench_request(
+                rng,
+                neighbor,
+                status=Status.OPEN,
                 urgency=Urgency.URGENT if rng.random() < 0.1 else Urgency.NORMAL,
                 details="Bread, milk, buckwheat",
                 source=Source.PAPER_FORM,
-                code_word=new_code_word(),
-                status=Status.OPEN,
                 due_at=now + timedelta(hours=rng.randint(1, 72)),
             )
             for neighbor in (rng.choice(neighbors) for _ in range(requests))
@@ -90,9 +66,7 @@ def _seed_group(rng: random.Random, slug: str, requests: int) -> tuple[Group, li
 
 
 def seed(rng: random.Random) -> None:
-    print("seeding…", flush=True)
-    started = time.perf_counter()
-    with transaction.atomic():
+    with seeding():
         # Two of them become the volunteer's tasks in hand; 10,000 stay open.
         group, blocks = _seed_group(rng, SLUG, OPEN_REQUESTS + 2)
         _seed_group(rng, f"{SLUG}-other", OTHER_GROUP_REQUESTS)
@@ -112,14 +86,6 @@ def seed(rng: random.Random) -> None:
             HelpRequest.objects.filter(pk=help_request.pk).update(
                 status=Status.CLAIMED, volunteer=volunteer, claimed_at=timezone.now()
             )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    print(f"seeded in {time.perf_counter() - started:.1f} s", flush=True)
-
-
-def _percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -127,20 +93,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--reseed", action="store_true")
     args = parser.parse_args()
-    if connection.vendor != "postgresql":
-        print("warning: not PostgreSQL; the figure that counts is measured on PostgreSQL")
-
-    call_command("migrate", verbosity=0)
-    if args.reseed:
-        with transaction.atomic():
-            groups = Group.objects.filter(slug__startswith=SLUG)
-            HelpRequest.objects.filter(block__group__in=groups).delete()
-            Neighbor.objects.filter(block__group__in=groups).delete()
-            User.objects.filter(group__in=groups).delete()
-            Block.objects.filter(group__in=groups).delete()
-            groups.delete()
-    if not Group.objects.filter(slug=SLUG).exists():
-        seed(random.Random(20200401))  # noqa: S311 - reproducible data, not secrets
+    prepare(slug=SLUG, reseed=args.reseed, seed=seed)
 
     user = User.objects.get(username="bench-volunteer")
     open_count = HelpRequest.objects.filter(block__group__slug=SLUG, status=Status.OPEN).count()
@@ -163,16 +116,8 @@ def main() -> None:
         samples.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200
     print(f"/tasks/: {len(samples)} requests, {query_count} SQL queries each, {size} bytes HTML")
-    print(f"p50: {statistics.median(samples):.1f} ms")
-    print(f"p95: {_percentile(samples, 0.95):.1f} ms")
+    print(p50_p95(samples))
 
 
 if __name__ == "__main__":
-    # The manifest needs collectstatic; {% static %} costs the same without it.
-    with override_settings(
-        STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-    ):
-        main()
+    run(main)
