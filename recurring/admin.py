@@ -1,6 +1,5 @@
 """Recurring requests in the admin: entered, paused, resumed and stopped through the services."""
 
-from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
@@ -15,13 +14,13 @@ from recurring.services import (
     recurring_request_resume,
     recurring_request_stop,
 )
-from requests.kinds import kind_choices
+from requests.admin import OfferedKindField
 
 ADD_FIELDS = ("neighbor", "kind", "details", "interval_weeks", "weekday", "time")
 
 
 @admin.register(RecurringRequest)
-class RecurringRequestAdmin(RecordsPersonalDataViews, ScopedModelAdmin):
+class RecurringRequestAdmin(OfferedKindField, RecordsPersonalDataViews, ScopedModelAdmin):
     accusative_name = pgettext_lazy("accusative", "recurring request")
     list_display = ("pk", "block", "neighbor", "weekday", "interval_weeks", "state", "next_due_at")
     list_select_related = ("block", "neighbor__block")
@@ -37,13 +36,6 @@ class RecurringRequestAdmin(RecordsPersonalDataViews, ScopedModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # The schedule is set once; the state changes through the actions.
         return self.get_fields(request, obj) if obj is not None else ()
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "kind":
-            return forms.ChoiceField(
-                label=db_field.verbose_name, choices=kind_choices(request.user.group_id)
-            )
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and permissions.can_use_intake_desk(request.user)

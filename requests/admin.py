@@ -109,6 +109,18 @@ class KindFilter(admin.SimpleListFilter):
         return queryset.filter(kind=self.value()) if self.value() else queryset
 
 
+class OfferedKindField:
+    """A model admin whose "kind" offers the kinds the user's group offers (requests.kinds);
+    the services check the block's group on save."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "kind":
+            return forms.ChoiceField(
+                label=db_field.verbose_name, choices=kind_choices(request.user.group_id)
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 class HelpRequestAddForm(forms.ModelForm):
     """Entering a request from a phone call or a paper form; saved by help_request_create."""
 
@@ -172,7 +184,9 @@ class OfferInline(ReadOnlyScopedInline):
 
 
 @admin.register(HelpRequest)
-class HelpRequestAdmin(PersonalDataExportMixin, RecordsPersonalDataViews, ScopedModelAdmin):
+class HelpRequestAdmin(
+    OfferedKindField, PersonalDataExportMixin, RecordsPersonalDataViews, ScopedModelAdmin
+):
     # Export to CSV or XLSX; personal columns only when asked for, and recorded (impex).
     export_resource_class = HelpRequestExportResource
     import_export_change_list_template = "admin/import_export/change_list_export.html"
@@ -242,14 +256,6 @@ class HelpRequestAdmin(PersonalDataExportMixin, RecordsPersonalDataViews, Scoped
     def get_queryset(self, request):
         # opened_at lets the "overdue" column decide without a query per row.
         return with_opened_at(super().get_queryset(request))
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "kind":
-            # The kinds the user's group offers (the service checks the block's group).
-            return forms.ChoiceField(
-                label=db_field.verbose_name, choices=kind_choices(request.user.group_id)
-            )
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def personal_data_neighbors(self, obj):
         return [obj.neighbor]
