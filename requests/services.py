@@ -281,7 +281,9 @@ def _count_give_back(volunteer: Volunteer, help_request: HelpRequest) -> None:
     ).count()
     if given_back <= GIVE_BACKS_ALLOWED:
         return
-    Volunteer.objects.filter(pk=locked.pk).update(claims_blocked_at=now)
+    # save(), not update(): the stop is a change of the volunteer, audited (privacy.audit).
+    locked.claims_blocked_at = now
+    locked.save(update_fields=["claims_blocked_at"])
     volunteer.claims_blocked_at = now
     logger.warning("volunteer %s: claims stopped after %d give-backs", locked.pk, given_back)
     volunteer_id, help_request_id = str(locked.pk), str(help_request.pk)

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import match_token
@@ -19,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
 from covidarnost import permissions
+from privacy.audit import audit_actor
 from requests.exceptions import NotAllowed
 from users.models import Role, User
 
@@ -117,9 +117,10 @@ def user_sign_out_everywhere(*, user, actor, reason: str = "sign out everywhere"
     """
     if not permissions.can_sign_out(actor, user):
         raise NotAllowed
-    get_user_model()._default_manager.filter(pk=user.pk).update(
-        session_epoch=F("session_epoch") + 1
-    )
+    account = get_user_model()._default_manager.select_for_update().get(pk=user.pk)
+    account.session_epoch += 1
+    with audit_actor(actor):  # who signed them out, in the account's history
+        account.save(update_fields=["session_epoch"])
     if hasattr(user, "refresh_from_db"):
         user.refresh_from_db(fields=["session_epoch"])
     user_revoke_tokens(user=user, reason=reason)
