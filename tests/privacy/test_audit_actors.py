@@ -233,3 +233,27 @@ def test_volunteers_cannot_read_the_history(client, volunteer, neighbor):
     client.force_login(volunteer.user)
     response = client.get(reverse("admin:neighbors_neighbor_history", args=[neighbor.pk]))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+# --- Writes that used update() -----------------------------------------------------------------
+
+
+def test_signing_a_volunteer_out_everywhere_is_in_their_history(organizer, volunteer):
+    from users.services import user_sign_out_everywhere
+
+    user_sign_out_everywhere(user=volunteer.user, actor=organizer)
+    entry = last_entry(volunteer.user)
+    assert entry.actor == organizer and "session_epoch" in entry.changes_dict
+
+
+def test_the_claims_stop_is_in_the_volunteers_history(volunteer, neighbor):
+    from requests.services import help_request_claim, help_request_release
+    from tests.factories import HelpRequestFactory
+
+    for _ in range(4):
+        task = HelpRequestFactory(neighbor=neighbor)
+        help_request_claim(help_request=task, volunteer=volunteer)
+        with audit_actor(volunteer.user):
+            help_request_release(help_request=task, volunteer=volunteer, reason="x")
+    entry = last_entry(volunteer)
+    assert "claims_blocked_at" in entry.changes_dict and entry.actor == volunteer.user
