@@ -87,10 +87,12 @@ def person_entries(person) -> QuerySet[LogEntry]:
 
 
 def _field(model, name):
+    """The model's own field of that name (not a reverse relation of the same name)."""
     try:
-        return model._meta.get_field(name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+    return field if getattr(field, "concrete", False) or field.many_to_many else None
 
 
 def _pk(field, value):
