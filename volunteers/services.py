@@ -279,10 +279,12 @@ def volunteer_create_pending(
     )
     user.set_unusable_password()
     user.full_clean()
-    user.save()
     volunteer = Volunteer(user=user, status=VolunteerStatus.PENDING)
-    volunteer.full_clean(exclude=["user"])
-    volunteer.save()
+    with audit_actor(actor):
+        user.save()
+        volunteer.user = user
+        volunteer.full_clean(exclude=["user"])
+        volunteer.save()
     if blocks:
         volunteer_assign_blocks(volunteer=volunteer, blocks=blocks, actor=actor)
     logger.info("volunteer %s created pending in group %s by %s", volunteer.pk, group.pk, actor.pk)
