@@ -33,7 +33,7 @@ from requests.models import (
     Status,
 )
 from users.models import Role
-from volunteers.models import Volunteer
+from volunteers.models import Volunteer, VolunteerStatus
 
 # How each model reaches its group; used to scope every queryset a user sees.
 GROUP_PATHS: dict[str, str] = {
@@ -54,6 +54,9 @@ GROUP_PATHS: dict[str, str] = {
     "printing.printbatch": "group",
     "privacy.personaldataview": "group",
     "privacy.privacyevent": "group",
+    "onboarding.invite": "group",
+    "onboarding.passwordhelprequest": "group",
+    "volunteers.volunteerstatusevent": "volunteer__user__group",
 }
 
 
@@ -134,6 +137,14 @@ def active_volunteer(user) -> Volunteer | None:
     """The profile of a verified volunteer; pending, paused and removed ones get None."""
     volunteer = volunteer_profile(user)
     if volunteer is not None and volunteer.is_active_volunteer:
+        return volunteer
+    return None
+
+
+def pending_volunteer(user) -> Volunteer | None:
+    """The profile of a volunteer waiting for verification: they see the safety rules only."""
+    volunteer = volunteer_profile(user)
+    if volunteer is not None and volunteer.status == VolunteerStatus.PENDING:
         return volunteer
     return None
 
@@ -506,6 +517,8 @@ ADMIN_RIGHTS: dict[str, dict[str, frozenset[str]]] = {
         "neighbors.block": frozenset({"view", "add", "change", "delete"}),
         "volunteers.volunteer": frozenset({"view", "change"}),
         "users.user": frozenset({"view", "add", "change"}),
+        "onboarding.invite": frozenset({"view", "add"}),
+        "onboarding.passwordhelprequest": frozenset({"view"}),
     },
     Role.ORGANIZER: {
         "neighbors.group": frozenset({"view", "change"}),
@@ -522,6 +535,8 @@ ADMIN_RIGHTS: dict[str, dict[str, frozenset[str]]] = {
         "recurring.recurringrequest": frozenset({"view", "add", "change"}),
         "privacy.personaldataview": frozenset({"view"}),
         "privacy.privacyevent": frozenset({"view"}),
+        "onboarding.invite": frozenset({"view", "add"}),
+        "onboarding.passwordhelprequest": frozenset({"view"}),
     },
     Role.OPERATOR: {
         "neighbors.block": frozenset({"view"}),
@@ -736,3 +751,23 @@ def can_export_personal_data(user) -> bool:
     group (and superusers), each time on an explicit choice, and recorded. Never network
     coordinators, who see no resident's data."""
     return is_organizer(user) or is_superuser(user)
+
+
+# --- Onboarding: invites, and new passwords for members who forgot theirs ------------------
+
+
+def can_invite_to(user, group) -> bool:
+    """Organizers invite volunteers to their own group, coordinators to their network's."""
+    return can_manage_group(user) and can_see(user, group)
+
+
+def can_issue_password_link(user, account) -> bool:
+    """A one-time link to set a new password: for an account the user may edit and see
+    (organizers: their group's accounts that do not outrank them; coordinators: their
+    network's), never their own (they change it themselves)."""
+    return (
+        can_manage_group(user)
+        and account.pk != user.pk
+        and can_see(user, account)
+        and can_edit_account(user, account)
+    )

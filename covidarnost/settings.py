@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     # Import of blocks and volunteers from files, with a dry run; exports to CSV and XLSX.
     "import_export",
     "impex",
+    # Invite links, sign-up through them, and password help for members.
+    "onboarding",
     # Audit of changes to people and roles (privacy/audit.py), personal fields masked.
     "auditlog",
 ]
@@ -373,6 +375,12 @@ SESSION_VOLUNTEER_IDLE_SECONDS = env.int(
 # Failed sign-ins from one client address (stored as an HMAC) before it must wait; the web
 # form, the admin and the API share it. Per account: API_THROTTLE_AUTH_FAILURES.
 LOGIN_CLIENT_FAILURES = env.str("LOGIN_CLIENT_FAILURES", default="50/hour")
+# Public forms, per client address (kept only as an HMAC, like the sign-in failures): the
+# sign-up form of an invite link and the "forgot password" form.
+JOIN_CLIENT_ATTEMPTS = env.str("JOIN_CLIENT_ATTEMPTS", default="10/hour")
+PASSWORD_HELP_CLIENT_ATTEMPTS = env.str("PASSWORD_HELP_CLIENT_ATTEMPTS", default="5/hour")
+# One-time links to set a new password (issued by an organizer, or emailed) last a day.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 3600)
 # API tokens (django-rest-knox): only a hash is stored; each sign-in is a token of its own,
 # revoked by POST /api/v1/auth/logout/ or all at once (users.services.user_sign_out_everywhere).
 # Staff tokens live as long as a staff session at most; volunteers' for the idle limit below.

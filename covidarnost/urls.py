@@ -13,6 +13,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("users.urls")),
+    # Sign-up through an invite link (/join/<token>/), "forgot password", set a new password.
+    path("", include("onboarding.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Volunteer mobile pages (/tasks/, /profile/ …).
     path("", include("volunteers.urls")),

@@ -177,7 +177,14 @@ def _accounts() -> list[AccountPlan]:
         accounts.append(
             AccountPlan(f"volunteer{n}", TWO, "volunteer", first, last, phone=f"+7921555{n:04d}")
         )
+    # Signed up with the group's invite link and waits for an organizer to verify her.
+    accounts.append(
+        AccountPlan("newcomer", ONE, "volunteer", "Светлана", "Новикова", phone="+79215550026")
+    )
     return accounts
+
+
+DEFAULT_NEWCOMER_TASKS = 2
 
 
 def _volunteers(rng: random.Random, blocks: list[BlockPlan]) -> list[VolunteerPlan]:
@@ -218,6 +225,26 @@ def _volunteers(rng: random.Random, blocks: list[BlockPlan]) -> list[VolunteerPl
                 notification_channel="console" if n % 4 == 0 else "email",
             )
         )
+    # The newcomer (no random draw: the rest of the demo stays as it was).
+    home = by_group[ONE][4]
+    volunteers.append(
+        VolunteerPlan(
+            username="newcomer",
+            status="pending",
+            blocks=[home.code],
+            safety_accepted=True,
+            base_latitude=home.latitude,
+            base_longitude=home.longitude,
+            radius_km=None,
+            max_open_tasks=DEFAULT_NEWCOMER_TASKS,
+            has_car=False,
+            does_pharmacy=True,
+            does_legal_consultation=False,
+            does_psychological_consultation=False,
+            languages="ru,en",
+            notification_channel="email",
+        )
+    )
     return volunteers
 
 

@@ -25,12 +25,19 @@ from demo import data
 from demo.plan import Plan, RequestPlan, build_plan
 from neighbors.models import Block, Group, Neighbor, Network
 from neighbors.services import neighbor_create
+from onboarding.models import INVITE_DAYS_MAX, Invite
+from onboarding.services import invite_create
 from requests import services as request_services
 from requests.models import HelpRequest, RequestEvent
 from users.models import User
 from users.services import role_has_admin_access
 from volunteers import services as volunteer_services
-from volunteers.models import DEFAULT_TASK_LIMIT, Volunteer
+from volunteers.models import (
+    DEFAULT_TASK_LIMIT,
+    VerificationMethod,
+    Volunteer,
+    VolunteerStatus,
+)
 
 SEED = 20200325  # fixed: the demo is the same on every machine
 PASSWORD_ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "lI1O0o")
@@ -57,6 +64,7 @@ class AccountRow:
 class SeedResult:
     accounts: list[AccountRow]
     created_requests: int
+    invite_url: str = ""
 
 
 def new_password() -> str:
@@ -111,6 +119,7 @@ def seed_demo(*, password: str | None) -> SeedResult:
         _volunteers(plan, users, blocks)
         neighbors = _neighbors(plan, blocks)
         created = sum(_request(rp, users, neighbors) for rp in plan.requests)
+        invite = _invite(users)
 
     rows = [
         AccountRow(
@@ -121,7 +130,7 @@ def seed_demo(*, password: str | None) -> SeedResult:
         )
         for a in plan.accounts
     ]
-    return SeedResult(accounts=rows, created_requests=created)
+    return SeedResult(accounts=rows, created_requests=created, invite_url=invite.url)
 
 
 def _groups() -> dict[str, Group]:
@@ -202,16 +211,7 @@ def _volunteers(plan: Plan, users: dict[str, User], blocks) -> None:
                 "is_available": True,
             },
         )
-        if vp.status != "pending":
-            # A paused volunteer was verified first.
-            volunteer_services.volunteer_set_status(
-                volunteer=volunteer, status="verified", actor=organizer
-            )
-        if vp.status != "verified":
-            # Also puts back a pending volunteer someone verified while trying the demo.
-            volunteer_services.volunteer_set_status(
-                volunteer=volunteer, status=vp.status, actor=organizer
-            )
+        _put_in_state(volunteer, vp, organizer, users)
         volunteer_services.volunteer_assign_blocks(
             volunteer=volunteer,
             blocks=[blocks[(user.group.slug, code)] for code in vp.blocks],
@@ -219,6 +219,61 @@ def _volunteers(plan: Plan, users: dict[str, User], blocks) -> None:
         )
         if vp.safety_accepted:
             volunteer_services.volunteer_accept_safety_protocol(volunteer=volunteer)
+
+
+def _put_in_state(volunteer: Volunteer, vp, organizer, users) -> None:
+    """Verify, pause or put back to pending through the service, only when the state differs
+    (each change leaves a record: a second run adds none)."""
+    if volunteer.status == vp.status:
+        return
+    if vp.status in (VolunteerStatus.VERIFIED, VolunteerStatus.PAUSED):
+        if volunteer.status != VolunteerStatus.VERIFIED:
+            number = int("".join(filter(str.isdigit, vp.username)) or 0)
+            first = users["volunteer1" if number <= 20 else "volunteer21"]
+            vouched = number % 5 == 0 and first.pk != volunteer.user_id
+            volunteer_services.volunteer_set_status(
+                volunteer=volunteer,
+                status=VolunteerStatus.VERIFIED,
+                actor=organizer,
+                method=VerificationMethod.VOUCHED if vouched else VerificationMethod.IN_PERSON,
+                vouched_by=first if vouched else None,
+            )
+        if vp.status == VolunteerStatus.PAUSED:
+            volunteer_services.volunteer_set_status(
+                volunteer=volunteer,
+                status=VolunteerStatus.PAUSED,
+                actor=organizer,
+                reason="Уехала на дачу до конца месяца, просила не присылать заявки.",
+            )
+    else:
+        # Puts back a pending volunteer someone verified while trying the demo.
+        volunteer_services.volunteer_set_status(
+            volunteer=volunteer,
+            status=vp.status,
+            actor=organizer,
+            reason="Демо: снова ждёт проверки.",
+        )
+
+
+def _invite(users: dict[str, User]) -> Invite:
+    """The demo group's open invite link, valid for another month on every run."""
+    organizer = users["organizer"]
+    invite = (
+        Invite.objects.filter(
+            group_id=organizer.group_id,
+            created_by=organizer,
+            for_name="",
+            for_phone__isnull=True,
+            revoked_at__isnull=True,
+        )
+        .order_by("created_at")
+        .first()
+    )
+    if invite is None:
+        invite = invite_create(group=organizer.group, actor=organizer, days_valid=INVITE_DAYS_MAX)
+    invite.expires_at = timezone.now() + timedelta(days=INVITE_DAYS_MAX)
+    invite.save(update_fields=["expires_at"])
+    return invite
 
 
 def _neighbors(plan: Plan, blocks) -> list[Neighbor]:

@@ -36,7 +36,8 @@ from volunteers.models import Volunteer
 
 MASK = "***"
 USER_PERSONAL_FIELDS = ["first_name", "last_name", "email", "phone"]
-VOLUNTEER_PERSONAL_FIELDS = ["base_latitude", "base_longitude", "telegram_chat_id"]
+# The reason for a pause or removal may name people: kept on the profile, masked here.
+VOLUNTEER_PERSONAL_FIELDS = ["base_latitude", "base_longitude", "telegram_chat_id", "status_reason"]
 NEIGHBOR_PERSONAL_FIELDS = ["name", "flat", "entrance", "floor", "phone", "language", "notes"]
 
 

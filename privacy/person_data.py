@@ -24,6 +24,7 @@ from covidarnost import permissions
 from hotline.models import CallLog
 from neighbors.models import Neighbor
 from notifications.models import NotificationLog
+from onboarding.models import Invite, PasswordHelpRequest
 from privacy.access_log import record_personal_data_view
 from privacy.audit import neighbor_entries
 from privacy.lock import sessions_revoke, tokens_revoke
@@ -170,6 +171,19 @@ def volunteer_export(*, volunteer: Volunteer, actor) -> dict:
             for row in NotificationLog.objects.filter(recipient=user)
         ],
         "residents_details_seen": PersonalDataView.objects.filter(viewer=user).count(),
+        "verification_history": [
+            {
+                "at": event.created_at.isoformat(),
+                "from": event.old_status,
+                "to": event.new_status,
+                "method": event.method,
+                "reason": event.reason,
+            }
+            for event in volunteer.status_events.order_by("created_at")
+        ],
+        "password_requests": [
+            row.created_at.isoformat() for row in PasswordHelpRequest.objects.filter(user=user)
+        ],
         "account_changes": [
             {"at": entry.timestamp.isoformat(), "changes": entry.changes_dict}
             for entry in LogEntry.objects.get_for_object(user)
@@ -238,7 +252,12 @@ def volunteer_erase(*, volunteer: Volunteer, actor) -> None:
     volunteer.base_latitude = volunteer.base_longitude = None
     volunteer.telegram_chat_id = ""
     volunteer.languages = ""
+    volunteer.status_reason = ""
     volunteer.save()
+    # Reasons and requests may name them; the changes themselves (who, when, states) stay.
+    volunteer.status_events.update(reason="")
+    PasswordHelpRequest.objects.filter(user=user).delete()
+    Invite.objects.filter(used_by=user).update(for_name="", for_phone=None)
     volunteer.blocks.clear()
     # The audit trail of their account is about them; the erasure record replaces it.
     LogEntry.objects.get_for_object(user).delete()

@@ -144,6 +144,7 @@ def pending_volunteer(group):
         user__group=group,
         status=VolunteerStatus.PENDING,
         verified_at=None,
+        verification_method="",
     )
 
 

@@ -7,7 +7,7 @@ from neighbors.models import Block, Group, Neighbor, Network
 from requests.code_words import new_code_word
 from requests.models import HelpRequest, Kind, Source
 from users.models import Role, User
-from volunteers.models import Volunteer, VolunteerStatus
+from volunteers.models import VerificationMethod, Volunteer, VolunteerStatus
 
 
 class NetworkFactory(factory.django.DjangoModelFactory):
@@ -98,6 +98,7 @@ class VolunteerFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory, role=Role.VOLUNTEER)
     status = VolunteerStatus.VERIFIED
     verified_at = factory.LazyFunction(timezone.now)
+    verification_method = VerificationMethod.IN_PERSON
     safety_protocol_accepted_at = factory.LazyFunction(timezone.now)
     base_latitude = 59.986
     base_longitude = 30.301

@@ -5,7 +5,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 APPS = ("covidarnost", "demo", "intake", "neighbors", "notifications", "requests", "users")
-APPS += ("printing", "volunteers", "hotline", "recurring", "impex")
+APPS += ("printing", "volunteers", "hotline", "recurring", "impex", "onboarding")
 # Imports that must run late for a reason other than a cycle.
 LATE_ON_PURPOSE = {
     "requests/apps.py",  # receivers connect in AppConfig.ready, after the models load

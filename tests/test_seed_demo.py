@@ -49,7 +49,7 @@ def test_second_run_creates_nothing_new_and_resets_passwords():
     output = seed("--password", "second-pass-2")
 
     assert counts() == first
-    assert first["User"] == 29
+    assert first["User"] == 30
     assert first["Group"] == 2
     assert 75 <= first["Neighbor"] <= 85
     assert 55 <= first["HelpRequest"] <= 65
@@ -185,8 +185,8 @@ def test_without_password_prints_a_working_password_per_account():
     output = seed()
     printed = dict(re.findall(r"^(\w+)\s+\w+\s+.+?\s{2,}(\S+)$", output, re.MULTILINE))
     printed.pop("username", None)
-    assert len(printed) == 29
-    assert len(set(printed.values())) == 29
+    assert len(printed) == 30
+    assert len(set(printed.values())) == 30
     for username, password in printed.items():
         assert User.objects.get(username=username).check_password(password), username
 

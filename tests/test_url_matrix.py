@@ -110,7 +110,7 @@ MATRIX: dict[str, S] = {
     "tasks/<uuid:pk>/deliver/": S("405 405 405 405 405", pk="task"),
     "tasks/<uuid:pk>/undeliverable/": S("405 405 405 405 405", pk="task"),
     "tasks/<uuid:pk>/receipt/": S("302 200 200 200 404", pk="delivered"),
-    "safety/": S("302 200 403 403 403"),
+    "safety/": S("302 200 403 403 403"),  # also 200 for a volunteer waiting for verification
     "profile/": S("302 200 403 403 403"),
     "history/": S("302 200 403 403 403"),
     "checkins/": S("302 200 403 403 403"),
@@ -236,6 +236,16 @@ MATRIX: dict[str, S] = {
     "admin/volunteers/volunteer/process_import/": S("302 302 405 405 405"),
     "admin/volunteers/volunteer/export/": S("302 302 403 200 200"),
     "admin/requests/helprequest/export/": S("302 302 403 200 200"),
+    # Onboarding: public sign-up through an invite link (signed-in people are told to sign out
+    # first), "forgot password", and the one-time link to set a new one (a bad link says so).
+    "join/<str:token>/": S("200 200 200 200 200", token="invite_token"),
+    "accounts/password/forgot/": S("200 200 200 200 200"),
+    "accounts/password/set/<uidb64>/<token>/": S(
+        "200 200 200 200 200", uidb64="MQ", token="not-a-token"
+    ),
+    "accounts/password/set/done/": S("200 200 200 200 200"),
+    **admin_model("onboarding/invite", "invite", organizer="view add"),
+    **admin_model("onboarding/passwordhelprequest", "password_help", organizer="view"),
 }
 
 ADMIN_MODEL_ROUTE = re.compile(r"^admin/([a-z_]+/[a-z_]+)/(?:add/|<path:object_id>/.*)?$")
@@ -281,6 +291,10 @@ def world(group, block, volunteer, operator, organizer, other_organizer):
     record_personal_data_view(viewer=organizer, neighbors=[task.neighbor], channel="admin")
     volunteer.user.first_name = "Audited"
     volunteer.user.save()
+    from onboarding.models import PasswordHelpRequest
+    from onboarding.services import invite_create
+
+    invite = invite_create(group=group, actor=organizer)
     notification = NotificationLog.objects.create(
         key="matrix-test", channel="email", recipient=volunteer.user, help_request=task
     )
@@ -307,6 +321,9 @@ def world(group, block, volunteer, operator, organizer, other_organizer):
             action="resident_erased", subject_id="x", group=group
         ),
         "log_entry": LogEntry.objects.get_for_object(volunteer.user).latest("timestamp"),
+        "invite": invite,
+        "invite_token": invite.token,
+        "password_help": PasswordHelpRequest.objects.create(user=volunteer.user, group=group),
         "users": {
             "anonymous": None,
             "volunteer": volunteer.user,

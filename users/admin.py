@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from covidarnost import permissions
 from covidarnost.admin_scoping import GroupScopedAdminMixin
+from onboarding.admin import password_links_response
 from privacy.admin_mixins import PersonHistory
 from users.models import User
 from users.services import user_save
@@ -28,6 +29,7 @@ class UserAdmin(PersonHistory, GroupScopedAdminMixin, DjangoUserAdmin):
     search_fields = ("username", "first_name", "last_name", "email", "phone")
     ordering = ("username",)
     readonly_fields = ("last_login", "date_joined")
+    actions = ["issue_password_link"]
 
     superuser_fieldsets = (
         (None, {"fields": ("username", "password")}),
@@ -86,3 +88,9 @@ class UserAdmin(PersonHistory, GroupScopedAdminMixin, DjangoUserAdmin):
 
     def save_model(self, request, obj, form, change):
         user_save(user=obj, actor=request.user, adding=not change)
+
+    @admin.action(
+        description=_("Issue a one-time link to set a new password"), permissions=["manage"]
+    )
+    def issue_password_link(self, request, queryset):
+        return password_links_response(self, request, list(queryset))

@@ -125,3 +125,21 @@ def record_failure(request, text: str) -> None:
 def clear_account(account) -> None:
     """Lift the account's lock (an organizer set a new password)."""
     LoginFailure.objects.filter(key=_account_key("", account)).delete()
+
+
+def public_form_allowed(request, purpose: str, rate: str) -> bool:
+    """Count one use of a public form (sign-up, password help) from this client; False once
+    the client used it `rate` times ("10/hour") within the window. Stored like the sign-in
+    failures: an HMAC of purpose and address, never the address; works without Redis."""
+    address = client_address(request)
+    if not address:
+        return True
+    key = hashed(f"{purpose}-client:{address}")
+    allowed, window = SimpleRateThrottle.parse_rate(None, rate)
+    now = timezone.now()
+    since = now - timedelta(seconds=window)
+    if LoginFailure.objects.filter(key=key, created_at__gte=since).count() >= allowed:
+        return False
+    LoginFailure.objects.create(key=key, created_at=now)
+    LoginFailure.objects.filter(key=key, created_at__lt=since).delete()
+    return True

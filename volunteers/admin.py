@@ -2,21 +2,33 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+from covidarnost import permissions
 from covidarnost.admin_scoping import ScopedModelAdmin, apply_to_each
 from impex.admin_mixins import PersonalDataExportMixin, ScopedImportMixin
 from impex.exports import VolunteerExportResource
 from impex.volunteer_import import VolunteerImportResource
+from onboarding.admin import password_links_response
 from privacy.admin_mixins import PersonDataActions, PersonHistory
 from privacy.person_data import volunteer_erase, volunteer_export
 from requests.models import IN_HAND
-from users.models import Role
+from users.models import Role, User
 from users.services import user_sign_out_everywhere
-from volunteers.models import Volunteer, VolunteerStatus
+from volunteers.models import (
+    STATUS_REASON_MAX_LENGTH,
+    VerificationMethod,
+    Volunteer,
+    VolunteerStatus,
+)
 from volunteers.services import (
     check_blocks_of_own_group,
     volunteer_allow_claims,
@@ -64,6 +76,52 @@ class VolunteerAdminForm(forms.ModelForm):
             # The volunteer's own choice is lowered to fit, as volunteer_set_task_limit does.
             self.instance.max_open_tasks = limit
         return cleaned
+
+
+class VerifyForm(forms.Form):
+    """How the organizer knows the people they verify (volunteers.services rules)."""
+
+    method = forms.ChoiceField(
+        label=_("How do you know them?"),
+        choices=VerificationMethod.choices,
+        widget=forms.RadioSelect,
+    )
+    vouched_by = forms.ModelChoiceField(
+        label=_("Member who vouched for them"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Only when a member of the group vouched for them."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = permissions.scope(User.objects.filter(is_active=True), user)
+        self.fields["vouched_by"].queryset = members.order_by("last_name", "first_name")
+        self.fields["vouched_by"].label_from_instance = lambda member: (
+            member.get_full_name() or member.username
+        )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why?"),
+        max_length=STATUS_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept on the volunteer's record; organizers of the group read it."),
+    )
+
+
+HISTORY_ROWS = 50
+
+
+def _event_detail(event) -> str:
+    """How the organizer knows them (and who vouched), or why."""
+    if event.method:
+        detail = event.get_method_display()
+        if event.vouched_by is not None:
+            detail = f"{detail}: {event.vouched_by.get_full_name() or event.vouched_by}"
+        return detail
+    return event.reason
 
 
 class ClaimsStoppedFilter(admin.SimpleListFilter):
@@ -128,8 +186,12 @@ class VolunteerAdmin(
     filter_horizontal = ("blocks",)
     readonly_fields = (
         "status",
+        "status_reason",
+        "verification_method",
+        "vouched_by",
         "verified_by",
         "verified_at",
+        "verification_history",
         "safety_protocol_accepted_at",
         "created_at",
         "max_open_tasks",
@@ -138,7 +200,21 @@ class VolunteerAdmin(
         "claims_cleared_by",
     )
     fieldsets = (
-        (None, {"fields": ("user", "status", "verified_by", "verified_at")}),
+        (
+            None,
+            {
+                "fields": (
+                    "user",
+                    "status",
+                    "status_reason",
+                    "verification_method",
+                    "vouched_by",
+                    "verified_by",
+                    "verified_at",
+                    "verification_history",
+                )
+            },
+        ),
         (
             _("Tasks"),
             {
@@ -186,6 +262,7 @@ class VolunteerAdmin(
         "verify",
         "pause",
         "remove",
+        "issue_password_link",
         "allow_claims",
         "sign_out_everywhere",
         "export_personal_data",
@@ -246,6 +323,32 @@ class VolunteerAdmin(
             field.queryset = field.queryset.filter(role=Role.VOLUNTEER, volunteer__isnull=True)
         return field
 
+    @admin.display(description=_("verification history"))
+    def verification_history(self, volunteer):
+        """Every change of state: when, by whom, from → to, how or why (newest first).
+
+        A read-only field rather than an inline, so the change form posts no formset."""
+        if volunteer._state.adding:
+            return "—"
+        events = volunteer.status_events.select_related("actor", "vouched_by")[:HISTORY_ROWS]
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td></tr>",
+            (
+                (
+                    date_format(timezone.localtime(event.created_at), "SHORT_DATETIME_FORMAT"),
+                    event.actor or "—",
+                    event.get_old_status_display() or "—",
+                    event.get_new_status_display(),
+                    _event_detail(event),
+                )
+                for event in events
+            ),
+        )
+        if not rows:
+            return "—"
+        return format_html('<table class="verification-history"><tbody>{}</tbody></table>', rows)
+
     @admin.display(description=_("name"), ordering="user__last_name")
     def full_name(self, volunteer):
         return volunteer.user.get_full_name()
@@ -292,23 +395,51 @@ class VolunteerAdmin(
     def block_codes(self, volunteer):
         return ", ".join(block.code for block in volunteer.blocks.all())
 
-    def _set_status(self, request, queryset, status, done_message):
-        apply_to_each(
-            self,
-            request,
-            queryset,
-            lambda volunteer: volunteer_set_status(
-                volunteer=volunteer, status=status, actor=request.user
-            ),
-            done_message,
-        )
+    def _set_status(self, request, queryset, status, form_class, done_message):
+        """Ask how (verification) or why (pause, removal), then change each volunteer through
+        volunteer_set_status; the first request shows the form."""
+        action = request.POST.get("action", "")
+        extra = {"user": request.user} if form_class is VerifyForm else {}
+        if "apply" in request.POST:
+            form = form_class(request.POST, **extra)
+            if form.is_valid():
+                data = form.cleaned_data
+                apply_to_each(
+                    self,
+                    request,
+                    queryset,
+                    lambda volunteer: volunteer_set_status(
+                        volunteer=volunteer,
+                        status=status,
+                        actor=request.user,
+                        method=data.get("method", ""),
+                        vouched_by=data.get("vouched_by"),
+                        reason=data.get("reason", ""),
+                    ),
+                    done_message,
+                )
+                return None
+        else:
+            form = form_class(**extra)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": self.get_actions(request)[action][2],
+            "opts": self.model._meta,
+            "form": form,
+            "volunteers": queryset.select_related("user"),
+            "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/volunteers/volunteer/set_status.html", context)
 
     @admin.action(description=_("Verify selected volunteers"), permissions=["manage"])
     def verify(self, request, queryset):
-        self._set_status(
+        return self._set_status(
             request,
             queryset,
             VolunteerStatus.VERIFIED,
+            VerifyForm,
             lambda n: ngettext(
                 "%(count)d volunteer verified.", "%(count)d volunteers verified.", n
             ),
@@ -316,18 +447,30 @@ class VolunteerAdmin(
 
     @admin.action(description=_("Pause selected volunteers"), permissions=["manage"])
     def pause(self, request, queryset):
-        self._set_status(
+        return self._set_status(
             request,
             queryset,
             VolunteerStatus.PAUSED,
+            ReasonForm,
             lambda n: ngettext("%(count)d volunteer paused.", "%(count)d volunteers paused.", n),
         )
 
-    @admin.action(description=_("Remove selected volunteers"), permissions=["manage"])
+    @admin.action(
+        description=_("Remove selected volunteers (or turn down their application)"),
+        permissions=["manage"],
+    )
     def remove(self, request, queryset):
-        self._set_status(
+        return self._set_status(
             request,
             queryset,
             VolunteerStatus.REMOVED,
+            ReasonForm,
             lambda n: ngettext("%(count)d volunteer removed.", "%(count)d volunteers removed.", n),
         )
+
+    @admin.action(
+        description=_("Issue a one-time link to set a new password"), permissions=["manage"]
+    )
+    def issue_password_link(self, request, queryset):
+        accounts = [volunteer.user for volunteer in queryset.select_related("user")]
+        return password_links_response(self, request, accounts)

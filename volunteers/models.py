@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,12 +16,44 @@ class VolunteerStatus(models.TextChoices):
     REMOVED = "removed", _("Removed")
 
 
+class VerificationMethod(models.TextChoices):
+    """How the organizer who verified a volunteer knows them."""
+
+    IN_PERSON = "in_person", _("Met in person")
+    VOUCHED = "vouched", _("Vouched for by a member")
+    DOCUMENT = "document", _("Document seen")
+
+
+# Why a volunteer was paused or removed (or their application turned down), and the same
+# text on each status change's record: the admin's form and the service share it.
+STATUS_REASON_MAX_LENGTH = 500
+
+
 class NotificationChannel(models.TextChoices):
     EMAIL = "email", _("Email")
     TELEGRAM = "telegram", _("Telegram")
     SMS = "sms", _("SMS")
     CONSOLE = "console", _("Log only (development)")
 
+
+# Languages a volunteer may say they speak (codes as stored in Volunteer.languages), each
+# named in itself: the sign-up form offers these, matching compares the codes.
+SPOKEN_LANGUAGES = [
+    ("ru", "Русский"),
+    ("en", "English"),
+    ("uk", "Українська"),
+    ("uz", "Oʻzbekcha"),
+    ("tg", "Тоҷикӣ"),
+    ("ky", "Кыргызча"),
+    ("kk", "Қазақша"),
+    ("hy", "Հայերեն"),
+    ("az", "Azərbaycanca"),
+    ("ka", "ქართული"),
+    ("tt", "Татарча"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+]
 
 # Tasks held at once: the default for a new volunteer, and the most organizers may allow.
 DEFAULT_TASK_LIMIT = 3
@@ -52,6 +85,22 @@ class Volunteer(models.Model):
         related_name="+",
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verification_method = models.CharField(
+        _("how we know them"),
+        max_length=16,
+        choices=VerificationMethod.choices,
+        blank=True,
+    )
+    vouched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vouched for by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Why they were last paused or removed; empty while verified.
+    status_reason = models.CharField(_("reason"), max_length=STATUS_REASON_MAX_LENGTH, blank=True)
     blocks = models.ManyToManyField(
         "neighbors.Block", verbose_name=_("blocks"), blank=True, related_name="volunteers"
     )
@@ -201,3 +250,53 @@ class Volunteer(models.Model):
 
     def language_codes(self) -> list[str]:
         return [code.strip() for code in self.languages.split(",") if code.strip()]
+
+
+class VolunteerStatusEvent(models.Model):
+    """One change of a volunteer's verification state: who, when, from what to what, how the
+    organizer knows them (verification) or why (pause, removal). Organizers read these on the
+    volunteer's admin page; written only by volunteers.services."""
+
+    volunteer = models.ForeignKey(
+        Volunteer,
+        verbose_name=_("volunteer"),
+        on_delete=models.CASCADE,
+        related_name="status_events",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    old_status = models.CharField(
+        _("from"), max_length=16, choices=VolunteerStatus.choices, blank=True
+    )
+    new_status = models.CharField(_("to"), max_length=16, choices=VolunteerStatus.choices)
+    method = models.CharField(
+        _("how we know them"), max_length=16, choices=VerificationMethod.choices, blank=True
+    )
+    vouched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vouched for by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=STATUS_REASON_MAX_LENGTH, blank=True)
+
+    class Meta:
+        verbose_name = _("verification change")
+        verbose_name_plural = _("verification changes")
+        ordering = ["-created_at"]
+        indexes = [
+            # A volunteer's history on their admin page, newest first.
+            models.Index(fields=["volunteer", "-created_at"], name="volunteer_status_event"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_status or '—'} → {self.new_status}"

@@ -27,7 +27,15 @@ from requests.models import IN_HAND, HelpRequest
 from requests.services import help_request_take_back
 from users.models import Role, User
 from users.services import user_sign_out_everywhere
-from volunteers.models import MAX_TASK_LIMIT, NotificationChannel, Volunteer, VolunteerStatus
+from volunteers.models import (
+    MAX_TASK_LIMIT,
+    STATUS_REASON_MAX_LENGTH,
+    NotificationChannel,
+    VerificationMethod,
+    Volunteer,
+    VolunteerStatus,
+    VolunteerStatusEvent,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -37,17 +45,64 @@ def _require_organizer_of(actor, volunteer: Volunteer) -> None:
         raise NotAllowed
 
 
-@transaction.atomic
-def volunteer_set_status(*, volunteer: Volunteer, status: str, actor) -> Volunteer:
-    """An organizer verifies, pauses or removes a volunteer of their group.
+# What each new state needs: verification says how the organizer knows the person, a pause
+# or removal says why. Removing a volunteer who waits for verification is how an
+# application is turned down.
+REASON_NEEDED = frozenset({VolunteerStatus.PAUSED, VolunteerStatus.REMOVED})
 
+
+def _check_status_change(*, volunteer, status, method, reason, vouched_by) -> None:
+    if status not in VolunteerStatus.values:
+        raise ValidationError({"status": _("Unknown verification state.")})
+    if status == VolunteerStatus.VERIFIED:
+        if method and method not in VerificationMethod.values:
+            raise ValidationError({"method": _("Unknown way of knowing the volunteer.")})
+        if not method and not volunteer.verification_method:
+            raise ValidationError(
+                {"method": _("Say how you know this person before verifying them.")}
+            )
+        if method == VerificationMethod.VOUCHED:
+            if vouched_by is None:
+                raise ValidationError({"vouched_by": _("Say which member vouched for them.")})
+            if vouched_by.pk == volunteer.user_id or vouched_by.group_id != volunteer.group_id:
+                raise ValidationError(
+                    {"vouched_by": _("A member of the volunteer's own group vouches for them.")}
+                )
+    if status in REASON_NEEDED and not reason:
+        raise ValidationError({"reason": _("Say why; the volunteer's record keeps it.")})
+    if len(reason) > STATUS_REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": _("At most %(most)d characters.") % {"most": STATUS_REASON_MAX_LENGTH}}
+        )
+
+
+@transaction.atomic
+def volunteer_set_status(
+    *,
+    volunteer: Volunteer,
+    status: str,
+    actor,
+    method: str = "",
+    reason: str = "",
+    vouched_by=None,
+) -> Volunteer:
+    """An organizer verifies, pauses or removes a volunteer of their group (removing one who
+    waits for verification turns their application down).
+
+    Rules: verifying says how the organizer knows them (method; a member who vouched names
+    that member) unless a way was recorded before (a paused volunteer back at work); pausing
+    and removing say why (reason). Every change leaves a VolunteerStatusEvent: who, when,
+    old and new state, how or why.
     Pausing or removing ends every session and API token of the volunteer.
     Removing a volunteer returns the tasks they hold to the open list through the request
     services (an event by the organizer each, a new code word, matching starts again).
     """
     _require_organizer_of(actor, volunteer)
-    if status not in VolunteerStatus.values:
-        raise ValidationError({"status": _("Unknown verification state.")})
+    reason = (reason or "").strip()
+    method = method or ""
+    _check_status_change(
+        volunteer=volunteer, status=status, method=method, reason=reason, vouched_by=vouched_by
+    )
     if status == VolunteerStatus.REMOVED:
         held = HelpRequest.objects.filter(volunteer=volunteer, status__in=IN_HAND)
         for help_request in held.select_related("block__group", "volunteer__user"):
@@ -56,12 +111,33 @@ def volunteer_set_status(*, volunteer: Volunteer, status: str, actor) -> Volunte
                 actor=actor,
                 reason=_("The volunteer was removed from the group."),
             )
+    old_status = volunteer.status
     volunteer.status = status
-    if status == VolunteerStatus.VERIFIED and volunteer.verified_at is None:
-        volunteer.verified_at = timezone.now()
-        volunteer.verified_by = actor
+    fields = ["status", "status_reason"]
+    if status == VolunteerStatus.VERIFIED:
+        if volunteer.verified_at is None:
+            volunteer.verified_at = timezone.now()
+            volunteer.verified_by = actor
+            fields += ["verified_at", "verified_by"]
+        if method:
+            volunteer.verification_method = method
+            volunteer.vouched_by = vouched_by if method == VerificationMethod.VOUCHED else None
+            fields += ["verification_method", "vouched_by"]
+    volunteer.status_reason = reason
     with audit_actor(actor):
-        volunteer.save(update_fields=["status", "verified_at", "verified_by"])
+        volunteer.save(update_fields=fields)
+    VolunteerStatusEvent.objects.create(
+        volunteer=volunteer,
+        actor=actor,
+        old_status=old_status,
+        new_status=status,
+        method=method if status == VolunteerStatus.VERIFIED else "",
+        vouched_by=vouched_by if method == VerificationMethod.VOUCHED else None,
+        reason=reason,
+    )
+    logger.info(
+        "volunteer %s: %s -> %s by %s", volunteer.pk, old_status, status, getattr(actor, "pk", None)
+    )
     if status in (VolunteerStatus.PAUSED, VolunteerStatus.REMOVED):
         # Whoever holds their phone must not stay signed in: every session and token ends.
         user_sign_out_everywhere(user=volunteer.user, actor=actor, reason=f"volunteer {status}")

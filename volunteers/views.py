@@ -64,6 +64,24 @@ def volunteer_page(view):
     return wrapper
 
 
+def pending_or_volunteer_page(view):
+    """Verified volunteers, and those waiting for verification (the safety rules are all a
+    pending account sees). view(request, profile); others get the same page as above."""
+
+    @login_required
+    @never_cache
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        profile = permissions.active_volunteer(request.user) or permissions.pending_volunteer(
+            request.user
+        )
+        if profile is None:
+            return _not_a_volunteer(request)
+        return view(request, profile, *args, **kwargs)
+
+    return wrapper
+
+
 def _not_a_volunteer(request):
     if permissions.is_staff_of_group(request.user) or permissions.is_coordinator(request.user):
         context = {"show_desk": permissions.can_use_desk(request.user)}
@@ -366,12 +384,21 @@ def _safe_next(request, url: str) -> str:
     return reverse("volunteers:task_list")
 
 
-@volunteer_page
-def safety_protocol(request, volunteer):
+@pending_or_volunteer_page
+def safety_protocol(request, profile):
+    # A volunteer waiting for verification reads (and may accept) the rules, without the
+    # volunteer's menu: tasks are not theirs to see yet.
+    verified = profile.is_active_volunteer
     if request.method == "POST":
         form = forms.SafetyProtocolForm(request.POST)
         if form.is_valid():
-            volunteer_services.volunteer_accept_safety_protocol(volunteer=volunteer)
+            volunteer_services.volunteer_accept_safety_protocol(volunteer=profile)
+            if not verified:
+                messages.success(
+                    request,
+                    _("Thank you. You can take tasks once an organizer verifies your account."),
+                )
+                return redirect("volunteers:safety")
             messages.success(request, _("Thank you. You can take tasks now."))
             return redirect(_safe_next(request, form.cleaned_data["next"]))
     else:
@@ -380,10 +407,12 @@ def safety_protocol(request, volunteer):
         request,
         "volunteers/safety.html",
         {
-            "volunteer": volunteer,
+            "volunteer": profile if verified else None,
+            "profile": profile,
+            "pending": not verified,
             "nav": "profile",
             "form": form,
-            "protocol": volunteer.group.safety_protocol,
+            "protocol": profile.group.safety_protocol,
         },
         status=400 if form.is_bound else 200,
     )

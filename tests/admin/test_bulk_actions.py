@@ -106,7 +106,13 @@ def test_operators_only_block_action_is_printing(login, operator, block):
 
 def test_verify_sets_verified_at_and_by(login, organizer, pending_volunteer):
     login(organizer).post(
-        reverse(VOLUNTEERS), {"action": "verify", "_selected_action": [pending_volunteer.pk]}
+        reverse(VOLUNTEERS),
+        {
+            "action": "verify",
+            "_selected_action": [pending_volunteer.pk],
+            "apply": "1",
+            "method": "document",
+        },
     )
 
     pending_volunteer.refresh_from_db()
@@ -120,7 +126,8 @@ def test_verify_sets_verified_at_and_by(login, organizer, pending_volunteer):
 )
 def test_pause_and_remove(login, organizer, volunteer, action, status):
     login(organizer).post(
-        reverse(VOLUNTEERS), {"action": action, "_selected_action": [volunteer.pk]}
+        reverse(VOLUNTEERS),
+        {"action": action, "_selected_action": [volunteer.pk], "apply": "1", "reason": "x"},
     )
 
     volunteer.refresh_from_db()
@@ -129,7 +136,13 @@ def test_pause_and_remove(login, organizer, volunteer, action, status):
 
 def test_status_actions_skip_other_groups_volunteers(login, organizer, outsider_volunteer):
     login(organizer).post(
-        reverse(VOLUNTEERS), {"action": "remove", "_selected_action": [outsider_volunteer.pk]}
+        reverse(VOLUNTEERS),
+        {
+            "action": "remove",
+            "_selected_action": [outsider_volunteer.pk],
+            "apply": "1",
+            "reason": "x",
+        },
     )
 
     outsider_volunteer.refresh_from_db()

@@ -123,7 +123,7 @@ def test_pause_or_removal_ends_tokens_and_sessions(client, organizer, volunteer,
     client.force_login(volunteer.user)
     assert client.get("/profile/").status_code == 200
 
-    volunteer_set_status(volunteer=volunteer, status=status, actor=organizer)
+    volunteer_set_status(volunteer=volunteer, status=status, actor=organizer, reason="test")
 
     assert with_token(token).get("/api/v1/me/").status_code == 401
     assert client.get("/profile/").status_code == 302  # signed out: sent to sign in

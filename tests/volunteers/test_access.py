@@ -33,6 +33,8 @@ def test_verified_volunteer_sees_every_page(volunteer_client, url):
 def test_inactive_volunteer_sees_only_their_status(
     client, group, help_request, status, heading, url
 ):
+    if (status, url) == (VolunteerStatus.PENDING, "/safety/"):
+        pytest.skip("a volunteer waiting for verification reads the safety rules (below)")
     profile = factories.VolunteerFactory(user__group=group, status=status, verified_at=None)
     client.force_login(profile.user)
     response = client.get(url)
@@ -83,3 +85,21 @@ def test_inactive_user_account_is_signed_out(client, volunteer):
     volunteer.user.save()
     response = client.get("/tasks/")
     assert response.status_code == 302
+
+
+def test_pending_volunteer_reads_the_safety_rules_and_nothing_else(client, group, help_request):
+    profile = factories.VolunteerFactory(
+        user__group=group,
+        status=VolunteerStatus.PENDING,
+        verified_at=None,
+        safety_protocol_accepted_at=None,
+    )
+    client.force_login(profile.user)
+    response = client.get("/safety/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "waiting for verification" in text
+    assert "Hand over without contact" in text
+    assert 'href="/tasks/"' not in text
+    assert 'href="/history/"' not in text
+    assert help_request.block.address not in text

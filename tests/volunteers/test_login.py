@@ -16,7 +16,7 @@ def test_login_page_labels_the_field_phone_or_username(client, db):
     text = page_text(client.get("/accounts/login/"))
     assert '<label for="id_username">Phone number or username:</label>' in text
     assert '<label for="id_password">Password:</label>' in text
-    assert "Ask an organizer of your group" in text
+    assert 'href="/accounts/password/forgot/"' in text
 
 
 @pytest.mark.parametrize("login", ["volunteer1", "8 921 765-43-21", "+7 (921) 765 43 21"])

@@ -31,7 +31,9 @@ def test_removing_returns_held_tasks_to_open_with_an_event_by_the_organizer(
     claimed, delivered = held
     old_word = claimed.code_word
 
-    volunteer_set_status(volunteer=volunteer, status=VolunteerStatus.REMOVED, actor=organizer)
+    volunteer_set_status(
+        volunteer=volunteer, status=VolunteerStatus.REMOVED, actor=organizer, reason="Переехал"
+    )
 
     claimed.refresh_from_db()
     delivered.refresh_from_db()
@@ -45,7 +47,9 @@ def test_removing_returns_held_tasks_to_open_with_an_event_by_the_organizer(
 
 def test_pausing_keeps_the_tasks(organizer, volunteer, held):
     claimed, _ = held
-    volunteer_set_status(volunteer=volunteer, status=VolunteerStatus.PAUSED, actor=organizer)
+    volunteer_set_status(
+        volunteer=volunteer, status=VolunteerStatus.PAUSED, actor=organizer, reason="Болеет"
+    )
     claimed.refresh_from_db()
     assert claimed.status == Status.CLAIMED
 
@@ -55,7 +59,7 @@ def test_admin_remove_action_returns_the_tasks(client, organizer, volunteer, hel
     client.force_login(organizer)
     response = client.post(
         reverse("admin:volunteers_volunteer_changelist"),
-        {"action": "remove", "_selected_action": [volunteer.pk]},
+        {"action": "remove", "_selected_action": [volunteer.pk], "apply": "1", "reason": "x"},
     )
     assert response.status_code == 302
     claimed.refresh_from_db()

@@ -55,6 +55,11 @@ class Command(BaseCommand):
         for row in result.accounts:
             shown = row.password if row.password is not None else "(unchanged)"
             self.stdout.write(f"{row.username:<{width}}  {row.role:<9}  {row.group:<14}  {shown}")
+        if result.invite_url:
+            self.stdout.write("")
+            self.stdout.write(
+                f"Invite link of the demo group (sign up as a volunteer): {result.invite_url}"
+            )
         if any(row.password is None for row in result.accounts):
             self.stdout.write(
                 self.style.WARNING(
