@@ -8,6 +8,9 @@ from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 
 from neighbors.models import Group
 
+# A group's blocks or volunteers fit in far less; the file is held in the cache until confirmed.
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
 
 class GroupImportForm(ImportForm):
     """Upload a file for one group: an organizer's own, or one of a coordinator's network."""
@@ -23,6 +26,15 @@ class GroupImportForm(ImportForm):
         self.fields["import_file"].label = _("File")
         self.fields["format"].label = _("Format")
         self.order_fields(self.field_order)
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is too big: at most %(mb)d MB.")
+                % {"mb": IMPORT_MAX_BYTES // (1024 * 1024)}
+            )
+        return upload
 
 
 class GroupConfirmImportForm(ConfirmImportForm):

@@ -6,8 +6,10 @@ import json
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from impex.forms import IMPORT_MAX_BYTES
 from neighbors.models import Block
 from tests import factories
 from tests.impex.conftest import FILES, GEOJSON, confirm, upload
@@ -233,3 +235,21 @@ def test_changelist_shows_import_and_export_to_organizers_not_operators(
     page = client.get(reverse(f"admin:{BLOCK}_changelist")).content.decode()
     assert reverse(f"admin:{BLOCK}_import") not in page
     assert reverse(f"admin:{BLOCK}_export") not in page
+
+
+def test_import_page_makes_few_queries(signed_in, organizer, django_assert_max_num_queries):
+    client = signed_in(organizer)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse(f"admin:{BLOCK}_import"))
+    assert response.status_code == 200
+
+
+def test_a_file_too_big_is_refused_before_reading(signed_in, organizer, group):
+    client = signed_in(organizer)
+    content = SimpleUploadedFile("big.csv", b"code,address\n" + b"x" * IMPORT_MAX_BYTES)
+    response = client.post(
+        reverse(f"admin:{BLOCK}_import"),
+        {"group": group.pk, "format": "0", "import_file": content, "resource": "0"},
+    )
+    assert "import_file" in response.context["form"].errors
+    assert response.context.get("result") is None

@@ -192,3 +192,15 @@ def test_blocks_export_page_has_no_personal_choice(client, organizer):
     client.force_login(organizer)
     page = client.get(reverse(f"admin:{BLOCK}_export"))
     assert "personal" not in page.context["form"].fields
+
+
+def test_the_desk_links_an_organizer_to_the_imports_and_exports(
+    client, organizer, network_coordinator, group
+):
+    client.force_login(organizer)
+    page = client.get(reverse("desk:group_dashboard", args=[group.pk])).content.decode()
+    for name in ("neighbors_block_import", "volunteers_volunteer_import", f"{REQUEST}_export"):
+        assert reverse(f"admin:{name}") in page
+    client.force_login(network_coordinator)
+    page = client.get(reverse("desk:group_dashboard", args=[group.pk])).content.decode()
+    assert reverse(f"admin:{REQUEST}_export") not in page
