@@ -1,6 +1,7 @@
 """The volunteers import: every rule about a row of a volunteers file (name, phone, email, block
 codes). Each accepted row becomes an account and a profile waiting for verification in the
-chosen group (volunteers.services.volunteer_create_pending).
+chosen group (volunteers.services.volunteer_create_pending), with an invite for that person
+(onboarding.services.invite_create) through which they set their password.
 
 Rejected: no name, a phone number that is not one, a phone already used by an account or twice
 in the file, an email that is not one, a block code the group does not have.
@@ -21,6 +22,7 @@ from covidarnost.admin_scoping import adopt_saved
 from covidarnost.phones import normalize_phone, parse_phone
 from impex.resources import LineNumbersMixin, lines_by_value, normalise_headers
 from neighbors.models import Block
+from onboarding.services import invite_create
 from users.models import User
 from volunteers.models import Volunteer
 from volunteers.services import volunteer_create_pending
@@ -167,6 +169,12 @@ class VolunteerImportResource(LineNumbersMixin, resources.ModelResource):
             phone=row["phone"],
             email=row["email"],
             blocks=[self.blocks[code] for code in block_codes(row["blocks"])],
+            reason=_("Imported from a file."),
+        )
+        # Their link to sign up: for this person and this phone only, used once. Signing up
+        # through it takes over the account made here (onboarding.services.volunteer_sign_up).
+        invite_create(
+            group=self.group, actor=self.actor, for_name=row["name"], for_phone=row["phone"]
         )
         adopt_saved(instance, volunteer)
         instance.user = volunteer.user

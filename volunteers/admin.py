@@ -1,16 +1,18 @@
 """Admin for volunteer profiles: organizers verify, pause and remove volunteers of their group."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
+from import_export.results import RowResult
 
 from covidarnost import permissions
 from covidarnost.admin_scoping import ScopedModelAdmin, apply_to_each
@@ -159,6 +161,20 @@ class VolunteerAdmin(
         ("email", _("email")),
         ("blocks", _("blocks")),
     )
+
+    def add_success_message(self, result, request):
+        super().add_success_message(result, request)
+        count = result.totals[RowResult.IMPORT_TYPE_NEW]
+        message = ngettext(
+            "%(count)d invite made, one for each new volunteer: send each person their link "
+            "from the list of invites.",
+            "%(count)d invites made, one for each new volunteer: send each person their link "
+            "from the list of invites.",
+            count,
+        ) % {"count": count}
+        url = reverse("admin:onboarding_invite_changelist")
+        messages.info(request, format_html('{} <a href="{}">{}</a>', message, url, _("Invites")))
+
     person_export = staticmethod(
         lambda volunteer, actor: volunteer_export(volunteer=volunteer, actor=actor)
     )

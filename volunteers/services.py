@@ -326,9 +326,10 @@ def volunteer_create_pending(
     phone: str,
     email: str = "",
     blocks: Iterable[Block] = (),
+    reason: str = "",
 ) -> Volunteer:
     """An account and a volunteer profile waiting for verification, in group (a list of
-    volunteers imported from a file, for example).
+    volunteers imported from a file, for example); reason goes into the status event.
 
     Rules: organizers of the group and coordinators of its network; a valid phone number not
     used by another account; blocks of the same group only. The account has no usable password:
@@ -361,6 +362,13 @@ def volunteer_create_pending(
         volunteer.user = user
         volunteer.full_clean(exclude=["user"])
         volunteer.save()
+    VolunteerStatusEvent.objects.create(
+        volunteer=volunteer,
+        actor=actor,
+        old_status="",
+        new_status=VolunteerStatus.PENDING,
+        reason=reason,
+    )
     if blocks:
         volunteer_assign_blocks(volunteer=volunteer, blocks=blocks, actor=actor)
     logger.info("volunteer %s created pending in group %s by %s", volunteer.pk, group.pk, actor.pk)

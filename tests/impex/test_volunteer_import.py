@@ -4,6 +4,8 @@ group, after a dry run that rejects bad phones, phones already used and unknown 
 import pytest
 from django.urls import reverse
 
+from onboarding.models import Invite
+from onboarding.services import volunteer_sign_up
 from tests import factories
 from tests.impex.conftest import confirm, upload
 from users.models import Role, User
@@ -105,3 +107,39 @@ def test_coordinator_imports_into_a_group_of_their_network(
     confirm(client, VOLUNTEER, upload(client, VOLUNTEER, "volunteers.csv", group))
 
     assert Volunteer.objects.filter(user__group=group, status=VolunteerStatus.PENDING).count() == 2
+
+
+def test_each_imported_volunteer_gets_an_invite_that_takes_over_their_account(
+    signed_in, organizer, group, block
+):
+    factories.BlockFactory(group=group, code="N9")
+    client = signed_in(organizer)
+
+    response = confirm(client, VOLUNTEER, upload(client, VOLUNTEER, "volunteers.csv", group))
+
+    invites = Invite.objects.filter(group=group).order_by("for_name")
+    assert [(i.for_name, str(i.for_phone)) for i in invites] == [
+        ("Анна Смирнова", "+79215550123"),
+        ("Пётр Иванов", "+79215550124"),
+    ]
+    assert all(invite.created_by == organizer for invite in invites)
+    follow = client.get(response.url)
+    assert reverse("admin:onboarding_invite_changelist") in follow.content.decode()
+    anna = Volunteer.objects.get(user__phone="+79215550123")
+    event = anna.status_events.get()
+    assert (event.actor, event.new_status) == (organizer, VolunteerStatus.PENDING)
+
+    signed_up = volunteer_sign_up(
+        invite=invites[0], first_name="Анна", phone="+79215550123", password="Long-pass-2026!"
+    )
+
+    assert signed_up.pk == anna.pk
+    assert User.objects.filter(phone="+79215550123").count() == 1
+    anna.user.refresh_from_db()
+    assert anna.user.has_usable_password()
+
+
+def test_the_dry_run_makes_no_invite(signed_in, organizer, group, block):
+    factories.BlockFactory(group=group, code="N9")
+    upload(signed_in(organizer), VOLUNTEER, "volunteers.csv", group)
+    assert not Invite.objects.exists()
