@@ -22,11 +22,15 @@ ADD_FIELDS = ("neighbor", "kind", "details", "interval_weeks", "weekday", "time"
 @admin.register(RecurringRequest)
 class RecurringRequestAdmin(OfferedKindField, RecordsPersonalDataViews, ScopedModelAdmin):
     accusative_name = pgettext_lazy("accusative", "recurring request")
-    list_display = ("pk", "block", "neighbor", "weekday", "interval_weeks", "state", "next_due_at")
+    list_display = ("pk", "block", "neighbor", "schedule", "state", "next_due_at")
     list_select_related = ("block", "neighbor__block")
     list_filter = ("state", "weekday")
     raw_id_fields = ("neighbor",)
     actions = ["pause", "resume", "stop"]
+
+    @admin.display(description=_("When"), ordering="weekday")
+    def schedule(self, recurring):
+        return recurring.schedule
 
     def get_fields(self, request, obj=None):
         if obj is None:

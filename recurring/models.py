@@ -5,6 +5,7 @@ occurrence a HelpRequest ahead of its due time (recurring.services.recurring_req
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from requests.models import DETAILS_MAX_LENGTH, KIND_SLUG_MAX_LENGTH
@@ -18,6 +19,42 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, _("Friday")
     SATURDAY = 5, _("Saturday")
     SUNDAY = 6, _("Sunday")
+
+
+# "on Tuesday" needs its own words in Russian ("во вторник", "в среду"), not the day's name.
+ON_WEEKDAY = {
+    Weekday.MONDAY: pgettext_lazy("schedule", "on Monday"),
+    Weekday.TUESDAY: pgettext_lazy("schedule", "on Tuesday"),
+    Weekday.WEDNESDAY: pgettext_lazy("schedule", "on Wednesday"),
+    Weekday.THURSDAY: pgettext_lazy("schedule", "on Thursday"),
+    Weekday.FRIDAY: pgettext_lazy("schedule", "on Friday"),
+    Weekday.SATURDAY: pgettext_lazy("schedule", "on Saturday"),
+    Weekday.SUNDAY: pgettext_lazy("schedule", "on Sunday"),
+}
+MAX_INTERVAL_WEEKS = 8
+
+
+def interval_label(weeks: int) -> str:
+    """ "Every week", "every 2 weeks": the interval alone, as the setup form offers it."""
+    if weeks == 1:
+        # Its own string: Russian says "Каждую неделю", never "Каждую 1 неделю".
+        return gettext("Every week")
+    return ngettext("Every %(count)d week", "Every %(count)d weeks", weeks) % {"count": weeks}
+
+
+def schedule_label(*, weeks: int, weekday: int, at) -> str:
+    """ "Every week on Tuesday, by 12:00" in the active language, with the right plural."""
+    values = {"count": weeks, "on_day": ON_WEEKDAY[weekday], "time": at.strftime("%H:%M")}
+    if weeks == 1:
+        return gettext("Every week %(on_day)s, by %(time)s") % values
+    return (
+        ngettext(
+            "Every %(count)d week %(on_day)s, by %(time)s",
+            "Every %(count)d weeks %(on_day)s, by %(time)s",
+            weeks,
+        )
+        % values
+    )
 
 
 class RecurringState(models.TextChoices):
@@ -48,7 +85,7 @@ class RecurringRequest(models.Model):
     interval_weeks = models.PositiveSmallIntegerField(
         _("every how many weeks"),
         default=1,
-        validators=[MinValueValidator(1), MaxValueValidator(8)],
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_INTERVAL_WEEKS)],
     )
     weekday = models.PositiveSmallIntegerField(_("day of the week"), choices=Weekday.choices)
     time = models.TimeField(_("needed by (time of day)"))
@@ -86,6 +123,10 @@ class RecurringRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.block.code} · {self.get_weekday_display()} · {self.pk}"
+
+    @property
+    def schedule(self) -> str:
+        return schedule_label(weeks=self.interval_weeks, weekday=self.weekday, at=self.time)
 
 
 class RecurringOccurrence(models.Model):

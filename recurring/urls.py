@@ -5,5 +5,7 @@ from recurring import views
 app_name = "recurring"
 
 urlpatterns = [
+    path("", views.recurring_list, name="list"),
+    path("new/", views.recurring_new, name="new"),
     path("<int:pk>/", views.recurring_page, name="detail"),
 ]

@@ -155,6 +155,9 @@ MATRIX: dict[str, S] = {
     "intake/calls/": S("302 404 200 200 200"),
     "intake/calls/<int:pk>/done/": S("405 405 405 405 405", pk=0),
     "intake/recurring/<int:pk>/": S("302 404 404 404 404", pk=0),
+    "intake/recurring/": S("302 404 200 200 200"),
+    # Without ?resident= or ?request= there is nobody to set it up for.
+    "intake/recurring/new/": S("302 404 404 404 404"),
     # Telegram linking and the webhooks (these answer the bot and the gateway, not people).
     "notifications/telegram/link/": S("302 200 403 403 403"),
     "notifications/telegram/webhook/": S("405 405 405 405 405"),
