@@ -56,6 +56,7 @@ class VolunteerPlan:
     does_psychological_consultation: bool
     languages: str
     notification_channel: str
+    no_smartphone: bool = False
 
 
 @dataclass
@@ -71,6 +72,7 @@ class NeighborPlan:
     is_isolated: bool
     consent_to_contact: bool
     last_contact_days_ago: int | None
+    consent_to_sms: bool = False
 
 
 @dataclass
@@ -185,6 +187,8 @@ def _accounts() -> list[AccountPlan]:
 
 
 DEFAULT_NEWCOMER_TASKS = 2
+# volunteer16 has no smartphone: the operators give tasks and record steps for them.
+NO_SMARTPHONE = 16
 
 
 def _volunteers(rng: random.Random, blocks: list[BlockPlan]) -> list[VolunteerPlan]:
@@ -223,6 +227,8 @@ def _volunteers(rng: random.Random, blocks: list[BlockPlan]) -> list[VolunteerPl
                 does_psychological_consultation=n in (9, 24),
                 languages={4: "ru, en", 11: "ru, en", 16: "ru, uz", 21: "ru, en"}.get(n, "ru"),
                 notification_channel="console" if n % 4 == 0 else "email",
+                # Offers by SMS without links, or on the operators' call-back list.
+                no_smartphone=n == NO_SMARTPHONE,
             )
         )
     # The newcomer (no random draw: the rest of the demo stays as it was).
@@ -246,6 +252,9 @@ def _volunteers(rng: random.Random, blocks: list[BlockPlan]) -> list[VolunteerPl
         )
     )
     return volunteers
+
+
+SMS_RESIDENT_PHONE = "+79215550100"
 
 
 def _neighbors(rng: random.Random, blocks: list[BlockPlan]) -> list[NeighborPlan]:
@@ -287,6 +296,12 @@ def _neighbors(rng: random.Random, blocks: list[BlockPlan]) -> list[NeighborPlan
                     last_contact_days_ago=rng.choice([1, 3, 6, 9, 12]) if isolated else None,
                 )
             )
+    # The first resident of the first group agreed to SMS: "help is coming" and the code word
+    # reach her by SMS (with an SMS gateway set), the others through the call-back list.
+    first = next(n for n in neighbors if n.group_slug == ONE)
+    first.consent_to_contact = True
+    first.consent_to_sms = True
+    first.phone = first.phone or SMS_RESIDENT_PHONE
     return neighbors
 
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from demo import data
 from demo.plan import Plan, RequestPlan, build_plan
+from intake.services import neighbor_record_consent
 from neighbors.models import Block, Group, Neighbor, Network
 from neighbors.services import neighbor_create
 from onboarding.models import INVITE_DAYS_MAX, Invite
@@ -208,6 +209,7 @@ def _volunteers(plan: Plan, users: dict[str, User], blocks) -> None:
                 "does_psychological_consultation": vp.does_psychological_consultation,
                 "languages": vp.languages,
                 "notification_channel": vp.notification_channel,
+                "no_smartphone": vp.no_smartphone,
                 "is_available": True,
             },
         )
@@ -299,6 +301,9 @@ def _neighbors(plan: Plan, blocks) -> list[Neighbor]:
                 # Demo history: some isolated neighbors are due their weekly check-in.
                 neighbor.last_contact_at = now - timedelta(days=np_.last_contact_days_ago)
                 neighbor.save(update_fields=["last_contact_at"])
+        if np_.consent_to_sms:
+            # Also on a rerun: puts back a consent someone cleared while trying the demo.
+            neighbor_record_consent(neighbor=neighbor, consent=True, consent_sms=True)
         neighbors.append(neighbor)
     return neighbors
 

@@ -65,7 +65,12 @@ def _check_entry(entry: IntakeEntry, block: Block) -> None:
             raise ValidationError({"form_serial": problem})
 
 
-def _record_consent(neighbor: Neighbor, *, consent: bool, consent_sms: bool) -> None:
+def neighbor_record_consent(*, neighbor: Neighbor, consent: bool, consent_sms: bool) -> None:
+    """Record what the resident agreed to (contact; SMS with the code word), once, with when.
+
+    Rules: consent is only ever added here, never withdrawn (that is a staff edit); the time of
+    the first consent to contact is kept.
+    """
     changed = []
     if consent and neighbor.consent_recorded_at is None:
         neighbor.consent_recorded_at = timezone.now()
@@ -132,7 +137,7 @@ def intake_request_create(
             raise DuplicateSuspected(existing)
     if neighbor is None:
         neighbor = neighbor_create(actor=actor, **new_resident)
-    _record_consent(neighbor, consent=consent, consent_sms=consent_sms)
+    neighbor_record_consent(neighbor=neighbor, consent=consent, consent_sms=consent_sms)
     help_request, _created = help_request_create(
         created_by=actor,
         block=block,

@@ -112,6 +112,23 @@ class TestSeededDemo(TestCase):
         verified = volunteers.filter(status="verified")
         assert all(v.blocks.exists() and v.base_latitude is not None for v in verified)
 
+    def test_one_verified_volunteer_has_no_smartphone_and_a_phone_for_sms(self):
+        without = Volunteer.objects.filter(no_smartphone=True).select_related("user")
+        assert [v.user.username for v in without] == ["volunteer16"]
+        volunteer = without.get()
+        assert volunteer.status == "verified" and volunteer.user.phone
+        assert volunteer.safety_protocol_accepted_at is not None
+
+    def test_one_resident_agreed_to_sms_on_a_mobile(self):
+        from covidarnost.phones import is_mobile
+        from neighbors.models import Neighbor
+
+        agreed = Neighbor.objects.filter(consent_to_sms=True).select_related("block__group")
+        assert agreed.count() == 1
+        resident = agreed.get()
+        assert (resident.block.group.slug, resident.block.code) == (ONE, "CR01")
+        assert is_mobile(resident.phone) and resident.consent_recorded_at is not None
+
     def test_volunteer1_and_volunteer2_share_a_block(self):
         first = set(Volunteer.objects.get(user__username="volunteer1").blocks.all())
         second = set(Volunteer.objects.get(user__username="volunteer2").blocks.all())
