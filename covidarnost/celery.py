@@ -23,6 +23,8 @@ app.conf.beat_schedule = {
     "sweep-matching": {"task": "requests.sweep_matching", "schedule": 60},
     # Claimed-but-not-delivered reminders and unclaimed-request alerts.
     "send-reminders": {"task": "requests.send_reminders", "schedule": 5 * 60},
+    # Print batches ordered while Redis was down: queued again once it is back.
+    "requeue-print-batches": {"task": "printing.requeue_stuck_batches", "schedule": 5 * 60},
     # Recurring requests: each occurrence becomes a request RECURRING_LEAD_HOURS ahead.
     "spawn-recurring": {"task": "recurring.spawn_due", "schedule": 15 * 60},
     # Isolated neighbours to call, for each block's volunteers.

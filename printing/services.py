@@ -8,6 +8,7 @@ each request it lists, because it carries the residents' details out of the syst
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -37,6 +38,13 @@ logger = logging.getLogger(__name__)
 
 # The batch task's registered name (printing.tasks): enqueued by name, like request work.
 RENDER_PRINT_BATCH = "printing.render_print_batch"
+
+# A batch still waiting this long was never queued (Redis was down when it was ordered) or
+# its message was lost: the sweeper queues it again. Long enough that a batch merely waiting
+# behind others in a busy queue is not queued twice; a duplicate would only find it finished.
+REQUEUE_PENDING_AFTER = timedelta(minutes=10)
+# Older than this, nobody is waiting for it any more: left as it is.
+REQUEUE_PENDING_UNTIL = timedelta(days=1)
 
 # Blocks laid out together in a batch: progress is saved after each such chunk. Layout cost is
 # per page either way (bench/print.py compares it with one pass for the whole batch).
@@ -210,3 +218,24 @@ def print_batch_render(*, batch_id) -> PrintBatch:
     batch.save(update_fields=["file", "status", "blocks_done", "finished_at"])
     logger.info("print batch %s: done", batch.pk)
     return batch
+
+
+def print_batches_requeue_stuck(*, now=None) -> int:
+    """Beat: queue again the batches still waiting REQUEUE_PENDING_AFTER after being ordered.
+
+    Rules: only batches waiting (never started) and ordered within REQUEUE_PENDING_UNTIL; the
+    task gets the batch id only; a failed enqueue is left for the next run. Returns how many
+    were queued.
+    """
+    now = now or timezone.now()
+    stuck = PrintBatch.objects.filter(
+        status=PrintBatchStatus.PENDING,
+        created_at__lte=now - REQUEUE_PENDING_AFTER,
+        created_at__gte=now - REQUEUE_PENDING_UNTIL,
+    ).values_list("pk", flat=True)
+    queued = 0
+    for batch_id in list(stuck):
+        if safe_enqueue(RENDER_PRINT_BATCH, str(batch_id)):
+            queued += 1
+            logger.info("print batch %s: queued again", batch_id)
+    return queued
