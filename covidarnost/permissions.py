@@ -657,6 +657,12 @@ def can_act_for_volunteer(user, help_request, volunteer) -> bool:
     )
 
 
+def can_act_for_volunteer_profile(user, volunteer) -> bool:
+    """Organizers and operators of the volunteer's group record for them what they said on
+    the phone (the safety rules read out to one without a smartphone, mostly)."""
+    return is_staff_of_group(user) and can_see(user, volunteer)
+
+
 def get_offer_for_intake(user, pk) -> Offer:
     """An offer of the desk user's group (to phone its volunteer), or 404."""
     intake_group_or_404(user)

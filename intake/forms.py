@@ -295,6 +295,14 @@ class VolunteerChoiceField(forms.ModelChoiceField):
 
 class GiveForm(forms.Form):
     volunteer = VolunteerChoiceField(label=_("Volunteer"), queryset=None, empty_label="—")
+    safety_read_out = forms.BooleanField(
+        label=_("I have read the safety rules out to them by phone, and they accept them."),
+        help_text=_(
+            "Only for a volunteer without a smartphone who has not accepted them yet: "
+            "the others accept them on the site."
+        ),
+        required=False,
+    )
 
     def __init__(self, *args, volunteers, **kwargs):
         super().__init__(*args, auto_id="give_%s", **kwargs)

@@ -22,12 +22,14 @@ from intake.exceptions import DuplicateSuspected
 from intake.forms import NEW_RESIDENT, GiveForm, IntakeForm, LookupForm, StepForm, block_choices
 from privacy.access_log import record_personal_data_view
 from privacy.models import ViewChannel
+from recurring.selectors import recurring_for_resident
 from requests import services as request_services
 from requests.exceptions import RequestError
 from requests.models import Source, Status
 from requests.needs import need_labels
 from requests.offers import offer_accept, offer_decline
 from requests.transitions import IN_HAND, Action
+from volunteers.services import volunteer_accept_safety_protocol_for
 
 
 def _find(lookup: LookupForm, group):
@@ -181,6 +183,11 @@ def _render_request(request, help_request, *, give_form=None, step_form=None, st
             ),
             "give_form": (give_form or GiveForm(volunteers=volunteers)) if can_give else None,
             "step_form": (step_form or StepForm()) if in_hand else None,
+            "recurring": (
+                list(recurring_for_resident(neighbor=help_request.neighbor))
+                if help_request.neighbor_id
+                else []
+            ),
         },
         status=status,
     )
@@ -203,6 +210,12 @@ def request_give(request, pk):
     if not form.is_valid():
         return _render_request(request, help_request, give_form=form, status=400)
     volunteer = form.cleaned_data["volunteer"]
+    if form.cleaned_data["safety_read_out"] and volunteer.safety_protocol_accepted_at is None:
+        try:
+            volunteer_accept_safety_protocol_for(volunteer=volunteer, actor=request.user)
+        except ValidationError as exc:
+            form.add_error("safety_read_out", exc)
+            return _render_request(request, help_request, give_form=form, status=400)
     try:
         request_services.help_request_claim(
             help_request=help_request, volunteer=volunteer, acting_user=request.user

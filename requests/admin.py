@@ -20,7 +20,11 @@ from covidarnost.admin_scoping import (
 from impex.admin_mixins import PersonalDataExportMixin
 from impex.exports import HelpRequestExportResource
 from privacy.admin_mixins import RecordsPersonalDataViews
-from requests.exceptions import TransitionNotAllowed
+from requests.admin_actions import (
+    give_to_volunteer,
+    holder,
+    report_undeliverable_for_volunteer,
+)
 from requests.kinds import kind_choices
 from requests.models import (
     HelpRequest,
@@ -58,12 +62,6 @@ ADD_FIELDS = (
     "source",
     "form_serial",
 )
-
-
-def _holder(help_request: HelpRequest):
-    if help_request.volunteer is None:
-        raise TransitionNotAllowed(_("No volunteer holds this request."))
-    return help_request.volunteer
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -224,7 +222,14 @@ class HelpRequestAdmin(
         "neighbor__phone",
     )
     date_hierarchy = None
-    actions = ["cancel", "mark_reimbursed", "mark_bought_for_volunteer", "deliver_for_volunteer"]
+    actions = [
+        "cancel",
+        "mark_reimbursed",
+        give_to_volunteer,
+        "mark_bought_for_volunteer",
+        "deliver_for_volunteer",
+        report_undeliverable_for_volunteer,
+    ]
     inlines = [RequestEventInline, OfferInline]
     change_fieldsets = (
         (
@@ -366,8 +371,8 @@ class HelpRequestAdmin(
             lambda n: ngettext("%(count)d request cancelled.", "%(count)d requests cancelled.", n),
         )
 
-    # For volunteers without a smartphone, who tell an operator by phone. Could-not-deliver
-    # needs a reason and giving a request needs a volunteer: the intake desk's request page.
+    # For volunteers without a smartphone, who tell an operator by phone. Giving a request and
+    # could-not-deliver ask for a volunteer or a reason first: requests.admin_actions.
     @admin.action(description=_("Mark bought, for the volunteer holding it"))
     def mark_bought_for_volunteer(self, request, queryset):
         apply_to_each(
@@ -376,7 +381,7 @@ class HelpRequestAdmin(
             queryset.select_related("volunteer__user", "block"),
             lambda help_request: help_request_mark_bought(
                 help_request=help_request,
-                volunteer=_holder(help_request),
+                volunteer=holder(help_request),
                 acting_user=request.user,
             ),
             lambda n: _("Requests marked bought: %(count)d."),
@@ -390,7 +395,7 @@ class HelpRequestAdmin(
             queryset.select_related("volunteer__user", "block"),
             lambda help_request: help_request_deliver(
                 help_request=help_request,
-                volunteer=_holder(help_request),
+                volunteer=holder(help_request),
                 acting_user=request.user,
             ),
             lambda n: _("Requests marked delivered: %(count)d."),

@@ -33,6 +33,7 @@ from volunteers.models import (
 )
 from volunteers.services import (
     check_blocks_of_own_group,
+    volunteer_accept_safety_protocol_for,
     volunteer_allow_claims,
     volunteer_assign_blocks,
     volunteer_set_status,
@@ -209,6 +210,7 @@ class VolunteerAdmin(
         "verified_at",
         "verification_history",
         "safety_protocol_accepted_at",
+        "safety_protocol_read_out_by",
         "created_at",
         "max_open_tasks",
         "claims_blocked_at",
@@ -269,6 +271,7 @@ class VolunteerAdmin(
                     "telegram_chat_id",
                     "show_first_name_on_flyer",
                     "safety_protocol_accepted_at",
+                    "safety_protocol_read_out_by",
                     "created_at",
                 )
             },
@@ -280,6 +283,7 @@ class VolunteerAdmin(
         "remove",
         "issue_password_link",
         "allow_claims",
+        "accept_safety_rules_read_out",
         "sign_out_everywhere",
         "export_personal_data",
         "erase_personal_data",
@@ -403,6 +407,25 @@ class VolunteerAdmin(
             lambda n: ngettext(
                 "%(count)d volunteer may take tasks again.",
                 "%(count)d volunteers may take tasks again.",
+                n,
+            ),
+        )
+
+    # A volunteer without a smartphone cannot open the rules page: read out by phone.
+    @admin.action(
+        description=_("Safety rules read out by phone and accepted"), permissions=["manage"]
+    )
+    def accept_safety_rules_read_out(self, request, queryset):
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            lambda volunteer: volunteer_accept_safety_protocol_for(
+                volunteer=volunteer, actor=request.user
+            ),
+            lambda n: ngettext(
+                "Safety rules recorded as read out to %(count)d volunteer.",
+                "Safety rules recorded as read out to %(count)d volunteers.",
                 n,
             ),
         )

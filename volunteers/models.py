@@ -189,6 +189,16 @@ class Volunteer(models.Model):
     safety_protocol_accepted_at = models.DateTimeField(
         _("safety protocol accepted"), null=True, blank=True
     )
+    # Set when an operator or organizer read the rules out by phone to a volunteer without a
+    # smartphone and recorded their yes; empty when the volunteer accepted on the site.
+    safety_protocol_read_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("safety rules read out by phone by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -188,6 +188,34 @@ def volunteer_accept_safety_protocol(*, volunteer: Volunteer) -> Volunteer:
 
 
 @transaction.atomic
+@transaction.atomic
+def volunteer_accept_safety_protocol_for(*, volunteer: Volunteer, actor) -> Volunteer:
+    """Record that an operator or organizer read the safety rules out by phone to a volunteer
+    without a smartphone, and the volunteer accepted them.
+
+    Rules: staff of the volunteer's group; only for a volunteer marked "no smartphone" (the
+    others read and accept them on the site themselves); the first acceptance stands, with
+    who read them out (a repeat changes nothing).
+    """
+    if not permissions.can_act_for_volunteer_profile(actor, volunteer):
+        raise NotAllowed
+    if not volunteer.no_smartphone:
+        raise ValidationError(
+            _("Only for a volunteer without a smartphone: the others accept the rules on the site.")
+        )
+    locked = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    if locked.safety_protocol_accepted_at is None:
+        locked.safety_protocol_accepted_at = timezone.now()
+        locked.safety_protocol_read_out_by = actor
+        locked.save(update_fields=["safety_protocol_accepted_at", "safety_protocol_read_out_by"])
+        logger.info(
+            "volunteer %s: safety rules read out by phone by user %s", volunteer.pk, actor.pk
+        )
+    volunteer.safety_protocol_accepted_at = locked.safety_protocol_accepted_at
+    volunteer.safety_protocol_read_out_by_id = locked.safety_protocol_read_out_by_id
+    return volunteer
+
+
 def volunteer_update_availability(
     *,
     volunteer: Volunteer,

@@ -9,11 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from intake.models import ResidentNotice
+from notifications.messages import build_context, render_message
 from notifications.models import NotificationLog
 from notifications.services import notify_user
 from requests import services
 from requests.exceptions import NotAllowed
 from requests.models import Offer, OfferStatus, RequestEvent, Status
+from requests.reminders import send_overdue_reminders
 from tests import factories
 from tests.notifications.conftest import fake_sms  # noqa: F401 (fixture)
 
@@ -241,3 +243,33 @@ def test_smartphone_volunteers_keep_their_links(fake_sms, volunteer, help_reques
     )
     notify_user(user_id=volunteer.user_id, message="offer", key="o2", offer_id=offer.pk)
     assert "http" in json.dumps(fake_sms.requests[0]["json"])
+
+
+# --- Reminders: no links either ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("message", ["claim_overdue", "checkin_list"])
+def test_reminders_go_by_sms_without_links(fake_sms, walker, held, message):  # noqa: F811
+    assert notify_user(user_id=walker.user_id, message=message, key="r1", help_request_id=held.pk)
+    sent = json.dumps(fake_sms.requests[0]["json"], ensure_ascii=False)
+    assert "http" not in sent and "/tasks/" not in sent and "/checkins/" not in sent
+    assert "горяч" in sent  # tells them to call the hotline instead
+    assert NotificationLog.objects.get(key="r1").channel == "sms"
+
+
+def test_overdue_reminder_scan_sends_no_link(fake_sms, walker, held):  # noqa: F811
+    held.due_at = timezone.now() - timedelta(hours=3)
+    held.save(update_fields=["due_at"])
+    send_overdue_reminders(notify=notify_user, alert=lambda **kwargs: 0)
+    texts = [json.dumps(r["json"], ensure_ascii=False) for r in fake_sms.requests]
+    assert texts and all("http" not in text for text in texts)
+
+
+@pytest.mark.parametrize("message", ["offer", "claim_overdue", "checkin_list"])
+def test_no_volunteer_message_template_has_a_link_when_told_not_to(message, held):
+    for channel in ("sms", "call_list", "email", "console"):
+        context = build_context(channel=channel, help_request_id=held.pk, short_code="1234")
+        context["no_links"] = True
+        for language in ("ru", "en"):
+            text = render_message(kind=message, language=language, context=context).text
+            assert "http" not in text, (channel, language, text)
