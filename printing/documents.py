@@ -24,7 +24,7 @@ from pypdf.generic import (
 )
 
 from printing.checks import font_paths
-from printing.layout import FORM_LAYOUT, KIND_SLOTS, NEED_SLOTS, Rect
+from printing.layout import FORM_LAYOUT, KIND_SLOTS, NEED_SLOTS, Rect, paper_slots
 from printing.qr import form_qr_payload, qr_png_data_uri
 from requests.kinds import kind_choices
 from requests.models import Payment, Urgency
@@ -139,9 +139,11 @@ def form_sheet(*, block, group) -> FormSheet:
     text("version", "t-version", _("Layout %(version)s") % {"version": layout.version})
 
     labels: dict[str, str] = {}
-    for slot, (_slug, label) in enumerate(kind_choices(group)[:KIND_SLOTS]):
+    # More kinds or needs than boxes: the last box says "other", and the details box takes it.
+    other = _("Other: write it below")
+    for slot, (_slug, label) in enumerate(paper_slots(kind_choices(group), KIND_SLOTS, other)):
         labels[f"kind.{slot}"] = str(label)
-    for slot, (_slug, label) in enumerate(need_choices(group)[:NEED_SLOTS]):
+    for slot, (_slug, label) in enumerate(paper_slots(need_choices(group), NEED_SLOTS, other)):
         labels[f"need.{slot}"] = str(label)
     for slot, label in enumerate(_paper_payment_labels().values()):
         labels[f"payment.{slot}"] = label

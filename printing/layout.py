@@ -37,6 +37,26 @@ KIND_SLOTS = KIND_COLUMNS * KIND_ROWS
 NEED_SLOTS = NEED_COLUMNS * NEED_ROWS
 
 
+# When a group offers more kinds (or needs) than there are boxes, the last box of the grid
+# becomes "other: write it under More details" with this slug, so nothing the group offers is
+# left off the paper without a way to ask for it.
+OTHER_SLUG = "other"
+
+
+def paper_slots(choices, slots: int, other_label) -> list[tuple[str, object]]:
+    """What each box of a checkbox grid means, in slot order: (slug, label).
+
+    All of `choices` when they fit; otherwise the first `slots - 1` of them (in the order
+    shown to people, "other" left out) and, in the last box, (OTHER_SLUG, other_label). The
+    PDF prints these labels and a reader of filled forms maps a ticked slot back to a slug.
+    """
+    choices = list(choices)
+    if len(choices) <= slots:
+        return choices
+    named = [choice for choice in choices if choice[0] != OTHER_SLUG][: slots - 1]
+    return [*named, (OTHER_SLUG, other_label)]
+
+
 @dataclass(frozen=True)
 class Rect:
     x: float
