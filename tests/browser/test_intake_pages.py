@@ -81,8 +81,10 @@ def test_recurring_set_up_by_keyboard(browser_page, live_server, axe_source, pag
 
     page.locator("#rec_details").focus()
     page.keyboard.type("Хлеб, кефир, творог")
-    tab_to(page, "el.name === 'interval_weeks' && el.value === '2'")
-    page.keyboard.press("Space")
+    # A radio group is one Tab stop; the arrow moves to (and ticks) "every 2 weeks".
+    tab_to(page, "el.name === 'interval_weeks'")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("() => document.activeElement.value") == "2"
     tab_to(page, "el.name === 'time'")
     page.locator("#rec_time").fill("11:00")
     tab_to(page, "el.type === 'submit' && el.closest('form.intake')")
