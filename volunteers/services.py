@@ -188,7 +188,6 @@ def volunteer_accept_safety_protocol(*, volunteer: Volunteer) -> Volunteer:
 
 
 @transaction.atomic
-@transaction.atomic
 def volunteer_accept_safety_protocol_for(*, volunteer: Volunteer, actor) -> Volunteer:
     """Record that an operator or organizer read the safety rules out by phone to a volunteer
     without a smartphone, and the volunteer accepted them.
@@ -207,7 +206,11 @@ def volunteer_accept_safety_protocol_for(*, volunteer: Volunteer, actor) -> Volu
     if locked.safety_protocol_accepted_at is None:
         locked.safety_protocol_accepted_at = timezone.now()
         locked.safety_protocol_read_out_by = actor
-        locked.save(update_fields=["safety_protocol_accepted_at", "safety_protocol_read_out_by"])
+        # The staff member is the actor in the audit log; the field says it was read out.
+        with audit_actor(actor):
+            locked.save(
+                update_fields=["safety_protocol_accepted_at", "safety_protocol_read_out_by"]
+            )
         logger.info(
             "volunteer %s: safety rules read out by phone by user %s", volunteer.pk, actor.pk
         )
@@ -216,6 +219,7 @@ def volunteer_accept_safety_protocol_for(*, volunteer: Volunteer, actor) -> Volu
     return volunteer
 
 
+@transaction.atomic
 def volunteer_update_availability(
     *,
     volunteer: Volunteer,
