@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('volunteers', '0005_task_limit_and_claim_stop'),
+        ('volunteers', '0006_verification_record'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
