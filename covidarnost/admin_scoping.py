@@ -9,9 +9,11 @@ what a role may do comes from permissions.can_admin(), never from Django's permi
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.filters import RelatedFieldListFilter
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Model, QuerySet
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 
 from covidarnost import permissions
@@ -70,6 +72,27 @@ def apply_to_each(model_admin, request, queryset, change, done_message) -> None:
     if done:
         model_admin.message_user(request, done_message(done) % {"count": done}, messages.SUCCESS)
     report_errors(model_admin, request, failures)
+
+
+def action_form_page(
+    model_admin, request, *, title, intro, items, form, action: str, submit_label
+) -> TemplateResponse:
+    """The intermediate page of an admin action that asks one more thing (a volunteer, some
+    blocks) before it acts on the selected objects; posting it runs the action again with
+    "apply". One template for every such action (assigning blocks both ways)."""
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "intro": intro,
+        "opts": model_admin.model._meta,
+        "form": form,
+        "items": items,
+        "action": action,
+        "submit_label": submit_label,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "media": model_admin.media + form.media,
+    }
+    return TemplateResponse(request, "admin/neighbors/block/assign_volunteer.html", context)
 
 
 def adopt_saved(obj: Model, saved: Model) -> None:

@@ -252,6 +252,14 @@ def can_manage_group(user) -> bool:
     return is_coordinator(user) or is_organizer(user)
 
 
+def can_take_back(user, help_request: HelpRequest) -> bool:
+    """Return a held task to the open list (help_request_take_back): those who manage the
+    group, so also a network coordinator removing a volunteer of one of their groups
+    (volunteer_set_status). The take-back shows them no resident's data: a new code word is
+    made and goes to the resident, not to them."""
+    return can_manage_group(user) and can_see(user, help_request)
+
+
 def can_create_groups(user) -> bool:
     """Coordinators create groups (in their network) and their organizers."""
     return is_coordinator(user)

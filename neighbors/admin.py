@@ -2,16 +2,15 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from covidarnost import permissions
 from covidarnost.admin_scoping import (
     ScopedModelAdmin,
+    action_form_page,
     adopt_saved,
     apply_to_each,
     report_errors,
@@ -34,7 +33,7 @@ from privacy.lock import group_lock, group_unlock
 from privacy.person_data import resident_erase, resident_export
 from requests.exceptions import RequestError
 from volunteers.models import Volunteer, VolunteerStatus
-from volunteers.services import volunteer_assign_blocks
+from volunteers.services import volunteer_assign_blocks, volunteer_unassign_blocks
 
 
 @admin.register(Network)
@@ -132,13 +131,17 @@ class AssignVolunteerForm(forms.Form):
         label=_("Volunteer"), queryset=Volunteer.objects.none(), empty_label=None
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, holding=None, **kwargs):
+        """holding: blocks to take away: only volunteers who hold one of them, whatever their
+        state (a removed volunteer's blocks are cleared this way). Otherwise those who may get
+        blocks: anyone of the group not removed."""
         super().__init__(*args, **kwargs)
-        self.fields["volunteer"].queryset = (
-            scoped_choices(Volunteer, user)
-            .exclude(status=VolunteerStatus.REMOVED)
-            .order_by("user__username")
-        )
+        volunteers = scoped_choices(Volunteer, user)
+        if holding is None:
+            volunteers = volunteers.exclude(status=VolunteerStatus.REMOVED)
+        else:
+            volunteers = volunteers.filter(blocks__in=holding).distinct()
+        self.fields["volunteer"].queryset = volunteers.order_by("user__username")
 
 
 @admin.register(Block)
@@ -161,7 +164,7 @@ class BlockAdmin(ScopedImportMixin, PersonalDataExportMixin, ScopedModelAdmin):
     list_filter = ("group", HasVolunteerFilter)
     search_fields = ("code", "address")
     fields = ("group", "code", "address", "entrances", "floors", "latitude", "longitude")
-    actions = ["assign_to_volunteer", print_flyers_and_forms]
+    actions = ["assign_to_volunteer", "unassign_from_volunteer", print_flyers_and_forms]
 
     def has_print_permission(self, request):
         """Organizers and operators print flyers and forms for their group's blocks."""
@@ -187,43 +190,76 @@ class BlockAdmin(ScopedImportMixin, PersonalDataExportMixin, ScopedModelAdmin):
 
     @admin.action(description=_("Assign selected blocks to a volunteer"), permissions=["manage"])
     def assign_to_volunteer(self, request, queryset):
+        return self._blocks_and_volunteer(request, queryset, unassign=False)
+
+    @admin.action(
+        description=_("Take selected blocks away from a volunteer"), permissions=["manage"]
+    )
+    def unassign_from_volunteer(self, request, queryset):
+        return self._blocks_and_volunteer(request, queryset, unassign=True)
+
+    def _blocks_and_volunteer(self, request, queryset, *, unassign: bool):
+        """Choose a volunteer of the group, then give them the selected blocks or take them
+        away, through volunteers.services (group rule, base location)."""
+        holding = queryset if unassign else None
         if "apply" in request.POST:
-            form = AssignVolunteerForm(request.POST, user=request.user)
+            form = AssignVolunteerForm(request.POST, user=request.user, holding=holding)
             if form.is_valid():
                 volunteer = form.cleaned_data["volunteer"]
+                change = volunteer_unassign_blocks if unassign else volunteer_assign_blocks
                 try:
-                    volunteer_assign_blocks(
-                        volunteer=volunteer, blocks=queryset, actor=request.user
-                    )
+                    change(volunteer=volunteer, blocks=queryset, actor=request.user)
                 except (RequestError, ValidationError) as error:
                     report_errors(self, request, [(volunteer, error)])
                     return None
                 codes = ", ".join(block.code for block in queryset)
-                self.log_change(request, volunteer, f"{_('Assign blocks to a volunteer')}: {codes}")
+                label = (
+                    _("Take blocks away from a volunteer")
+                    if unassign
+                    else _("Assign blocks to a volunteer")
+                )
+                self.log_change(request, volunteer, f"{label}: {codes}")
                 count = len(queryset)
-                self.message_user(
-                    request,
+                done = (
                     ngettext(
+                        "%(count)d block taken away from %(volunteer)s.",
+                        "%(count)d blocks taken away from %(volunteer)s.",
+                        count,
+                    )
+                    if unassign
+                    else ngettext(
                         "%(count)d block assigned to %(volunteer)s.",
                         "%(count)d blocks assigned to %(volunteer)s.",
                         count,
                     )
-                    % {"count": count, "volunteer": volunteer},
-                    messages.SUCCESS,
+                )
+                self.message_user(
+                    request, done % {"count": count, "volunteer": volunteer}, messages.SUCCESS
                 )
                 return None
         else:
-            form = AssignVolunteerForm(user=request.user)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Assign blocks to a volunteer"),
-            "opts": self.model._meta,
-            "form": form,
-            "blocks": queryset,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "media": self.media + form.media,
-        }
-        return TemplateResponse(request, "admin/neighbors/block/assign_volunteer.html", context)
+            form = AssignVolunteerForm(user=request.user, holding=holding)
+        if unassign:
+            return action_form_page(
+                self,
+                request,
+                title=_("Take blocks away from a volunteer"),
+                intro=_("These blocks will be taken away from the volunteer:"),
+                items=queryset,
+                form=form,
+                action="unassign_from_volunteer",
+                submit_label=_("Take away"),
+            )
+        return action_form_page(
+            self,
+            request,
+            title=_("Assign blocks to a volunteer"),
+            intro=_("These blocks will be added to the volunteer's blocks:"),
+            items=queryset,
+            form=form,
+            action="assign_to_volunteer",
+            submit_label=_("Assign"),
+        )
 
 
 class IsolatedFilter(admin.SimpleListFilter):

@@ -54,7 +54,7 @@ def print_flyers_and_forms(model_admin, request, queryset):
         "title": _("Print flyers and request forms"),
         "opts": model_admin.model._meta,
         "form": form,
-        "blocks": queryset,
+        "items": queryset,
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         "media": model_admin.media + form.media,
     }

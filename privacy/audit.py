@@ -1,11 +1,11 @@
 """Changes to people and their roles, audited with django-auditlog.
 
 Users (role, group, active, staff), volunteer profiles (verification, blocks, availability,
-limits) and residents (block, consent, isolation, keep, contact) are tracked in clear; their
-personal fields (names, email, phone, flat, notes, home location, Telegram chat) only as
-"changed", never their values. A resident's entry is named by its id, not by the block and
-flat its __str__ shows; erasing or forgetting a resident deletes their entries (the
-PrivacyEvent says who erased them). No client address is stored
+limits, skills, languages), their weekly time slots and residents (block, consent, isolation,
+keep, contact) are tracked in clear; their personal fields (names, email, phone, flat, notes,
+home location, Telegram chat) only as "changed", never their values. A resident's entry is
+named by its id, not by the block and flat its __str__ shows; erasing or forgetting a resident
+deletes their entries (the PrivacyEvent says who erased them). No client address is stored
 (AUDITLOG_DISABLE_REMOTE_ADDR).
 
 Who did it: privacy.middleware names the signed-in user of a page, the admin or the API
@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from neighbors.models import Neighbor
 from users.models import User
-from volunteers.models import Volunteer
+from volunteers.models import Volunteer, WeeklySlot
 
 MASK = "***"
 USER_PERSONAL_FIELDS = ["first_name", "last_name", "email", "phone"]
@@ -79,11 +79,25 @@ def neighbor_entries(neighbor_ids: Iterable) -> QuerySet[LogEntry]:
     )
 
 
+def weekly_slot_entries(volunteer_ids: Iterable) -> QuerySet[LogEntry]:
+    """The audit entries of these volunteers' weekly time slots, added and removed (each
+    entry names its volunteer in additional_data: WeeklySlot.get_additional_data)."""
+    return LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(WeeklySlot),
+        additional_data__volunteer__in=[str(pk) for pk in volunteer_ids],
+    )
+
+
 def person_entries(person) -> QuerySet[LogEntry]:
-    """A person's history: a resident's entries; a volunteer's with those of their account."""
+    """A person's history: a resident's entries; a volunteer's with those of their account
+    and of their weekly time slots."""
     entries = LogEntry.objects.get_for_object(person)
     if isinstance(person, Volunteer):
-        entries = entries | LogEntry.objects.get_for_object(person.user)
+        entries = (
+            entries
+            | LogEntry.objects.get_for_object(person.user)
+            | weekly_slot_entries([person.pk])
+        )
     return entries.select_related("actor", "content_type").order_by("-timestamp", "-pk")
 
 
@@ -163,6 +177,8 @@ def register() -> None:
         mask_fields=VOLUNTEER_PERSONAL_FIELDS,
         m2m_fields={"blocks"},
     )
+    # Times added and removed, each entry naming the volunteer (weekly_slot_entries).
+    auditlog.register(WeeklySlot)
     auditlog.register(
         Neighbor,
         exclude_fields=["last_request_at"],

@@ -26,7 +26,7 @@ from neighbors.models import Neighbor
 from notifications.models import NotificationLog
 from onboarding.models import Invite, PasswordHelpRequest
 from privacy.access_log import record_personal_data_view
-from privacy.audit import neighbor_entries
+from privacy.audit import neighbor_entries, weekly_slot_entries
 from privacy.lock import sessions_revoke, tokens_revoke
 from privacy.models import ErasureAction, PersonalDataView, PrivacyEvent, ViewChannel
 from privacy.retention import ACTIVE_STATUSES, RUNNING_RECURRING, resident_records_anonymise
@@ -148,6 +148,7 @@ def volunteer_export(*, volunteer: Volunteer, actor) -> dict:
         if name not in ("user", "blocks")
     }
     profile["blocks"] = list(volunteer.blocks.values_list("code", flat=True))
+    profile["weekly_slots"] = [str(slot) for slot in volunteer.weekly_slots.all()]
     return {
         "kind": "volunteer",
         "exported_at": timezone.now().isoformat(),
@@ -259,9 +260,12 @@ def volunteer_erase(*, volunteer: Volunteer, actor) -> None:
     PasswordHelpRequest.objects.filter(user=user).delete()
     Invite.objects.filter(used_by=user).update(for_name="", for_phone=None)
     volunteer.blocks.clear()
+    # When they are free says when they are away from home: it goes, with its history.
+    volunteer.weekly_slots.all().delete()
     # The audit trail of their account is about them; the erasure record replaces it.
     LogEntry.objects.get_for_object(user).delete()
     LogEntry.objects.get_for_object(volunteer).delete()
+    weekly_slot_entries([volunteer.pk]).delete()
     PrivacyEvent.objects.create(
         action=ErasureAction.VOLUNTEER_ERASED,
         subject_id=str(volunteer.pk),

@@ -215,7 +215,7 @@ def offer_make_next(*, help_request_id) -> MatchOutcome:
                 group_id=group_id,
                 alert_key=f"no_candidates_alert:{help_request.pk}:{round_key}",
             )
-        candidates = rank_candidates(help_request, limit=1)
+        candidates = rank_candidates(help_request, limit=1, now=now)
         if not candidates:
             return MatchOutcome(
                 "no_candidates",

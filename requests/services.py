@@ -218,12 +218,17 @@ def _check_can_claim(volunteer: Volunteer, help_request: HelpRequest) -> None:
         )
 
 
-def _acting(help_request: HelpRequest, volunteer: Volunteer, acting_user) -> tuple:
+def _acting(
+    help_request: HelpRequest, volunteer: Volunteer, acting_user, *, allowed: bool = False
+) -> tuple:
     """(actor, on_behalf_of) of an event: the volunteer themself, or an organizer or operator
-    of the group acting for a volunteer of the group (one without a smartphone, mostly)."""
+    of the group acting for a volunteer of the group (one without a smartphone, mostly).
+
+    allowed: the caller has already checked a rule of its own for acting_user
+    (help_request_take_back: permissions.can_take_back)."""
     if acting_user is None:
         return volunteer.user, None
-    if not permissions.can_act_for_volunteer(acting_user, help_request, volunteer):
+    if not allowed and not permissions.can_act_for_volunteer(acting_user, help_request, volunteer):
         raise NotAllowed
     return acting_user, volunteer.user
 
@@ -291,11 +296,17 @@ def _count_give_back(volunteer: Volunteer, help_request: HelpRequest) -> None:
 
 
 def _give_back(
-    help_request: HelpRequest, action: str, *, volunteer: Volunteer, note: str, acting_user=None
+    help_request: HelpRequest,
+    action: str,
+    *,
+    volunteer: Volunteer,
+    note: str,
+    acting_user=None,
+    allowed: bool = False,
 ) -> HelpRequest:
     """Back to open with a new code word, recorded as its own event (the word is not in it);
     counts against the volunteer's give-backs (_count_give_back)."""
-    actor, on_behalf_of = _acting(help_request, volunteer, acting_user)
+    actor, on_behalf_of = _acting(help_request, volunteer, acting_user, allowed=allowed)
     with transaction.atomic():
         help_request = _apply(
             help_request,
@@ -326,8 +337,11 @@ def _give_back(
 def help_request_take_back(*, help_request: HelpRequest, actor, reason: str) -> HelpRequest:
     """An organizer returns a task a volunteer holds to the open list, saying why (the
     volunteer was removed, or cannot be reached). Recorded as a release by the organizer.
+
+    Rules: permissions.can_take_back (organizers of the group; a coordinator of its network,
+    who removes a volunteer of one of their groups, and sees no resident's data doing it).
     """
-    if not (permissions.can_manage_group(actor) and permissions.can_see(actor, help_request)):
+    if not permissions.can_take_back(actor, help_request):
         raise NotAllowed
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the task goes back to the open list.")})
@@ -339,6 +353,7 @@ def help_request_take_back(*, help_request: HelpRequest, actor, reason: str) -> 
         volunteer=help_request.volunteer,
         note=reason.strip(),
         acting_user=actor,
+        allowed=True,
     )
 
 

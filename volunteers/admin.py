@@ -15,10 +15,16 @@ from django.utils.translation import ngettext, pgettext_lazy
 from import_export.results import RowResult
 
 from covidarnost import permissions
-from covidarnost.admin_scoping import ScopedModelAdmin, apply_to_each
+from covidarnost.admin_scoping import (
+    ScopedModelAdmin,
+    action_form_page,
+    apply_to_each,
+    scoped_choices,
+)
 from impex.admin_mixins import PersonalDataExportMixin, ScopedImportMixin
 from impex.exports import VolunteerExportResource
 from impex.volunteer_import import VolunteerImportResource
+from neighbors.models import Block
 from onboarding.admin import password_links_response
 from privacy.admin_mixins import PersonDataActions, PersonHistory
 from privacy.person_data import volunteer_erase, volunteer_export
@@ -31,6 +37,7 @@ from volunteers.models import (
     Volunteer,
     VolunteerStatus,
 )
+from volunteers.selectors import weekly_hours_text
 from volunteers.services import (
     check_blocks_of_own_group,
     volunteer_accept_safety_protocol_for,
@@ -38,6 +45,7 @@ from volunteers.services import (
     volunteer_assign_blocks,
     volunteer_set_status,
     volunteer_set_task_limit,
+    volunteer_unassign_blocks,
     volunteer_update_availability,
 )
 
@@ -125,6 +133,18 @@ def _event_detail(event) -> str:
             detail = f"{detail}: {event.vouched_by.get_full_name() or event.vouched_by}"
         return detail
     return event.reason
+
+
+class BlocksForm(forms.Form):
+    """The blocks to give the selected volunteers, or to take away from them."""
+
+    blocks = forms.ModelMultipleChoiceField(
+        label=_("Blocks"), queryset=Block.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["blocks"].queryset = scoped_choices(Block, user).order_by("code")
 
 
 class ClaimsStoppedFilter(admin.SimpleListFilter):
@@ -216,6 +236,7 @@ class VolunteerAdmin(
         "claims_blocked_at",
         "claims_cleared_at",
         "claims_cleared_by",
+        "weekly_hours",
     )
     fieldsets = (
         (
@@ -241,6 +262,7 @@ class VolunteerAdmin(
                     "is_available",
                     "max_open_tasks_allowed",
                     "max_open_tasks",
+                    "weekly_hours",
                     "radius_km",
                 )
             },
@@ -282,6 +304,8 @@ class VolunteerAdmin(
         "pause",
         "remove",
         "issue_password_link",
+        "add_blocks",
+        "remove_blocks",
         "allow_claims",
         "accept_safety_rules_read_out",
         "sign_out_everywhere",
@@ -368,6 +392,74 @@ class VolunteerAdmin(
         if not rows:
             return "—"
         return format_html('<table class="verification-history"><tbody>{}</tbody></table>', rows)
+
+    @admin.display(description=_("takes offers"))
+    def weekly_hours(self, volunteer):
+        # Set by the volunteer on their profile page.
+        return weekly_hours_text(slots=list(volunteer.weekly_slots.all())) or _("at any time")
+
+    @admin.action(description=_("Give blocks to selected volunteers"), permissions=["manage"])
+    def add_blocks(self, request, queryset):
+        return self._change_blocks(request, queryset, remove=False)
+
+    @admin.action(
+        description=_("Take blocks away from selected volunteers"), permissions=["manage"]
+    )
+    def remove_blocks(self, request, queryset):
+        return self._change_blocks(request, queryset, remove=True)
+
+    def _change_blocks(self, request, queryset, *, remove: bool):
+        """Choose blocks of the group, then give them to each selected volunteer or take them
+        away, through volunteers.services (group rule, base location)."""
+        if "apply" in request.POST:
+            form = BlocksForm(request.POST, user=request.user)
+            if form.is_valid():
+                blocks = list(form.cleaned_data["blocks"])
+                change = volunteer_unassign_blocks if remove else volunteer_assign_blocks
+                apply_to_each(
+                    self,
+                    request,
+                    queryset,
+                    lambda volunteer: change(
+                        volunteer=volunteer, blocks=blocks, actor=request.user
+                    ),
+                    (
+                        lambda n: ngettext(
+                            "Blocks taken away from %(count)d volunteer.",
+                            "Blocks taken away from %(count)d volunteers.",
+                            n,
+                        )
+                    )
+                    if remove
+                    else (
+                        lambda n: ngettext(
+                            "Blocks given to %(count)d volunteer.",
+                            "Blocks given to %(count)d volunteers.",
+                            n,
+                        )
+                    ),
+                )
+                return None
+        else:
+            form = BlocksForm(user=request.user)
+        return action_form_page(
+            self,
+            request,
+            title=(
+                _("Take blocks away from selected volunteers")
+                if remove
+                else _("Give blocks to selected volunteers")
+            ),
+            intro=(
+                _("The blocks chosen below will be taken away from these volunteers:")
+                if remove
+                else _("The blocks chosen below will be added to these volunteers' blocks:")
+            ),
+            items=queryset,
+            form=form,
+            action="remove_blocks" if remove else "add_blocks",
+            submit_label=_("Take away") if remove else _("Give"),
+        )
 
     @admin.display(description=_("name"), ordering="user__last_name")
     def full_name(self, volunteer):

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from datetime import time
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.template.defaultfilters import filesizeformat
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext_lazy as _
 
 from requests.models import NOTE_MAX_LENGTH, PaidBy
 from requests.receipts import RECEIPT_FORMATS
-from volunteers.models import MAX_TASK_LIMIT, NotificationChannel
+from volunteers.models import END_OF_DAY, MAX_TASK_LIMIT, NotificationChannel, Volunteer
 
 RECEIPT_MAX_BYTES = 5 * 1024 * 1024
 # Box first, then its label, which is the large tap target.
@@ -188,3 +192,144 @@ class AvailabilityForm(forms.Form):
         required=False,
         template_name=CHECKBOX_TEMPLATE,
     )
+    languages = forms.CharField(
+        label=_("Languages I speak"),
+        required=False,
+        max_length=Volunteer._meta.get_field("languages").max_length,
+        help_text=_(
+            "Language codes separated by commas, for example: ru, en, uz. Residents who speak "
+            "one of them are offered to you first."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
+    )
+    has_car = forms.BooleanField(
+        label=_("I have a car"), required=False, template_name=CHECKBOX_TEMPLATE
+    )
+    does_pharmacy = forms.BooleanField(
+        label=_("I run pharmacy errands"), required=False, template_name=CHECKBOX_TEMPLATE
+    )
+    does_legal_consultation = forms.BooleanField(
+        label=_("I give legal consultations"), required=False, template_name=CHECKBOX_TEMPLATE
+    )
+    does_psychological_consultation = forms.BooleanField(
+        label=_("I give psychological consultations"),
+        required=False,
+        template_name=CHECKBOX_TEMPLATE,
+        help_text=_("Consultation requests are offered only to volunteers who give them."),
+    )
+
+    def clean_languages(self):
+        # Everyone speaks something: left empty, the languages stay as they were (None).
+        return self.cleaned_data["languages"].strip() or None
+
+
+# Rows of weekly slots the profile shows beyond the volunteer's own: room to add without
+# JavaScript (save, and new empty rows appear). MAX_SLOT_ROWS bounds what a POST may carry.
+EMPTY_SLOT_ROWS = 2
+MAX_SLOT_ROWS = 10
+_SLOT_ROW_KEY = re.compile(r"^slot(\d+)-")
+
+
+class TimeOfDayInput(forms.TimeInput):
+    input_type = "time"
+    # Keep END_OF_DAY whole until format_value sees it (minutes are shown anyway).
+    supports_microseconds = True
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+    def format_value(self, value):
+        # A slot until midnight is stored as the day's last instant; the form says 00:00.
+        if value == END_OF_DAY:
+            return "00:00"
+        return super().format_value(value)
+
+
+class WeeklySlotForm(forms.Form):
+    """One row: the days and the hours ("Mon-Fri, 18:00 to 21:00"). Empty: no slot."""
+
+    template_name = "volunteers/forms/weekly_slot.html"
+
+    days = forms.TypedMultipleChoiceField(
+        label=_("Days"),
+        choices=list(WEEKDAYS_ABBR.items()),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    start = forms.TimeField(label=_("From"), required=False, widget=TimeOfDayInput)
+    # "00:00 means until midnight" is said once above the rows (profile.html).
+    end = forms.TimeField(label=_("Until"), required=False, widget=TimeOfDayInput)
+
+    def __init__(self, *args, number: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.number = number
+
+    def clean(self):
+        cleaned = super().clean()
+        days, start, end = cleaned.get("days"), cleaned.get("start"), cleaned.get("end")
+        if self.errors or (not days and start is None and end is None):
+            return cleaned
+        if not days:
+            self.add_error("days", _("Choose at least one day."))
+        if start is None:
+            self.add_error("start", _("Give the time you start."))
+        if end is None:
+            self.add_error("end", _("Give the time you finish."))
+        if start is None or end is None:
+            return cleaned
+        if end == time(0, 0):
+            end = cleaned["end"] = END_OF_DAY
+        if start >= end:
+            self.add_error(
+                "end",
+                _(
+                    "Must be after the start. For a night, use two rows: until 00:00, and "
+                    "from 00:00 on the next days."
+                ),
+            )
+        return cleaned
+
+    def slots(self) -> list[tuple[int, time, time]]:
+        data = self.cleaned_data
+        if not data.get("days"):
+            return []
+        return [(day, data["start"], data["end"]) for day in data["days"]]
+
+
+class WeeklySlotRows:
+    """The weekly slots part of the profile form: a row per pattern, and empty rows to add.
+
+    No management form and no JavaScript: the rows a POST carries are the rows. A POST with
+    no row at all leaves the slots as they are (slots() is None); rows posted empty clear them.
+    """
+
+    def __init__(self, data=None, *, initial: list[dict] = ()):
+        if data is None:
+            count = min(len(initial) + EMPTY_SLOT_ROWS, MAX_SLOT_ROWS)
+        else:
+            posted = [int(m[1]) for key in data if (m := _SLOT_ROW_KEY.match(key))]
+            count = min(max(posted) + 1, MAX_SLOT_ROWS) if posted else 0
+        self.posted = data is not None and count > 0
+        self.forms = [
+            WeeklySlotForm(
+                data,
+                prefix=f"slot{index}",
+                number=index + 1,
+                initial=initial[index] if index < len(initial) else None,
+            )
+            for index in range(count)
+        ]
+
+    def __iter__(self):
+        return iter(self.forms)
+
+    def is_valid(self) -> bool:
+        # Every row validated, so each shows its own errors.
+        results = [form.is_valid() for form in self.forms]
+        return all(results)
+
+    def slots(self) -> list[tuple[int, time, time]] | None:
+        if not self.posted:
+            return None
+        return [slot for form in self.forms for slot in form.slots()]

@@ -1,11 +1,13 @@
 """Volunteer profiles: verification, blocks, availability, skills and where they start from."""
 
 import uuid
+from datetime import time
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext_lazy as _
 
 
@@ -310,3 +312,69 @@ class VolunteerStatusEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_status or '—'} → {self.new_status}"
+
+
+# A slot "until midnight" ends at the last instant of the day: TimeField has no 24:00.
+END_OF_DAY = time.max
+# Enough for a different pattern every day; a longer list is a mistake, not a schedule.
+MAX_WEEKLY_SLOTS = 28
+
+
+class WeeklySlot(models.Model):
+    """A time of the week when the volunteer takes offers, in settings.TIME_ZONE.
+
+    A volunteer without slots takes offers at any time. Matching (requests.matching) offers a
+    request to a volunteer with slots only while the present moment is inside one of them:
+    weekday = today's (Monday 0, as date.weekday()) and start <= now < end.
+    """
+
+    volunteer = models.ForeignKey(
+        Volunteer,
+        verbose_name=_("volunteer"),
+        on_delete=models.CASCADE,
+        related_name="weekly_slots",
+        # The unique (volunteer, weekday, start) index below serves the lookups by volunteer.
+        db_index=False,
+    )
+    weekday = models.PositiveSmallIntegerField(_("day of the week"), choices=WEEKDAYS.items())
+    start = models.TimeField(_("from"))
+    end = models.TimeField(_("until"))
+
+    class Meta:
+        verbose_name = _("weekly time slot")
+        verbose_name_plural = _("weekly time slots")
+        ordering = ["volunteer", "weekday", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start__lt=models.F("end")),
+                name="weekly_slot_starts_before_it_ends",
+                violation_error_message=_("A time slot ends after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weekday__gte=0, weekday__lte=6),
+                name="weekly_slot_weekday_in_range",
+            ),
+            # Also the index of matching's "has slots" and "inside a slot now" subqueries.
+            models.UniqueConstraint(
+                fields=["volunteer", "weekday", "start"], name="weekly_slot_unique_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{WEEKDAYS_ABBR[self.weekday]} {format_slot_time(self.start)}–" + (
+            format_slot_time(self.end, end=True)
+        )
+
+    def get_additional_data(self) -> dict:
+        """Stored with each audit entry of the slot: whose it is (privacy.audit)."""
+        return {"volunteer": str(self.volunteer_id)}
+
+    def contains(self, moment) -> bool:
+        """Whether a local datetime falls inside the slot (the rule matching applies in SQL)."""
+        return moment.weekday() == self.weekday and self.start <= moment.time() < self.end
+
+
+def format_slot_time(value: time, *, end: bool = False) -> str:
+    if end and value == END_OF_DAY:
+        return "24:00"
+    return value.strftime("%H:%M")

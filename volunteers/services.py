@@ -9,8 +9,10 @@ webhook).
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from collections.abc import Iterable
+from datetime import time
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -29,12 +31,14 @@ from users.models import Role, User
 from users.services import user_sign_out_everywhere
 from volunteers.models import (
     MAX_TASK_LIMIT,
+    MAX_WEEKLY_SLOTS,
     STATUS_REASON_MAX_LENGTH,
     NotificationChannel,
     VerificationMethod,
     Volunteer,
     VolunteerStatus,
     VolunteerStatusEvent,
+    WeeklySlot,
 )
 
 logger = logging.getLogger(__name__)
@@ -155,7 +159,8 @@ def volunteer_assign_blocks(
     *, volunteer: Volunteer, blocks: Iterable[Block], actor, only_these: bool = False
 ) -> Volunteer:
     """An organizer gives a volunteer more blocks (their own group's only); only_these: the
-    volunteer keeps exactly these (the admin's form), others are taken away.
+    volunteer keeps exactly these (the admin's form), others are taken away
+    (volunteer_unassign_blocks).
 
     A volunteer without a base location starts from their first block.
     """
@@ -163,13 +168,38 @@ def volunteer_assign_blocks(
     blocks = list(blocks)
     check_blocks_of_own_group(group_id=volunteer.group_id, blocks=blocks)
     with audit_actor(actor):
+        volunteer.blocks.add(*blocks)
         if only_these:
-            volunteer.blocks.set(blocks)
-        else:
-            volunteer.blocks.add(*blocks)
+            keep = {block.pk for block in blocks}
+            gone = [block for block in volunteer.blocks.all() if block.pk not in keep]
+            if gone:
+                volunteer_unassign_blocks(volunteer=volunteer, blocks=gone, actor=actor)
         if volunteer.base_latitude is None and blocks:
             volunteer.base_latitude = blocks[0].latitude
             volunteer.base_longitude = blocks[0].longitude
+            volunteer.save(update_fields=["base_latitude", "base_longitude"])
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_unassign_blocks(*, volunteer: Volunteer, blocks: Iterable[Block], actor) -> Volunteer:
+    """An organizer takes blocks away from a volunteer of their group.
+
+    Rules: blocks of the volunteer's own group only (as for assigning). A base location that
+    was a block taken away (volunteer_assign_blocks copied it) moves to the first block left,
+    by code, or is cleared when none is left: matching must not measure from a block the
+    volunteer no longer serves. A base location set by hand stays.
+    """
+    _require_organizer_of(actor, volunteer)
+    blocks = list(blocks)
+    check_blocks_of_own_group(group_id=volunteer.group_id, blocks=blocks)
+    with audit_actor(actor):
+        volunteer.blocks.remove(*blocks)
+        base = (volunteer.base_latitude, volunteer.base_longitude)
+        if base[0] is not None and base in {(b.latitude, b.longitude) for b in blocks}:
+            first = volunteer.blocks.order_by("code").first()
+            volunteer.base_latitude = first.latitude if first else None
+            volunteer.base_longitude = first.longitude if first else None
             volunteer.save(update_fields=["base_latitude", "base_longitude"])
     return volunteer
 
@@ -185,6 +215,82 @@ def volunteer_accept_safety_protocol(*, volunteer: Volunteer) -> Volunteer:
         with audit_actor(volunteer.user):
             volunteer.save(update_fields=["safety_protocol_accepted_at"])
     return volunteer
+
+
+# Skills a volunteer sets for themselves (matching reads them: requests.matching).
+SELF_SET_SKILLS = (
+    "has_car",
+    "does_pharmacy",
+    "does_legal_consultation",
+    "does_psychological_consultation",
+)
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})?$")
+
+
+def normalize_languages(value: str) -> str:
+    """ "RU, en;uz" → "ru, en, uz": the form matching reads; refuses what is not a code."""
+    codes = []
+    for code in re.split(r"[\s,;]+", value.strip().lower()):
+        if not code:
+            continue
+        if not _LANGUAGE_CODE.match(code):
+            raise ValidationError(
+                {
+                    "languages": _(
+                        "“%(code)s” is not a language code. Use two or three letters, "
+                        "for example: ru, en, uz."
+                    )
+                    % {"code": code[:20]}
+                }
+            )
+        if code not in codes:
+            codes.append(code)
+    joined = ", ".join(codes)
+    if len(joined) > Volunteer._meta.get_field("languages").max_length:
+        raise ValidationError({"languages": _("Too many languages.")})
+    return joined
+
+
+def merge_weekly_slots(slots: Iterable[tuple[int, time, time]]) -> list[tuple[int, time, time]]:
+    """(weekday, start, end) sorted, with overlapping or touching slots of a day joined.
+
+    Rules: weekday 0 (Monday) to 6; start before end (a night shift is two slots, one each
+    side of midnight; END_OF_DAY ends a slot at midnight).
+    """
+    merged: list[list] = []
+    for weekday, start, end in sorted(slots):
+        if not 0 <= weekday <= 6:
+            raise ValidationError({"slots": _("Unknown day of the week.")})
+        if not start < end:
+            raise ValidationError(
+                {
+                    "slots": _(
+                        "A time slot must end after it starts. For a night, give two slots: "
+                        "until 00:00, and from 00:00 the next day."
+                    )
+                }
+            )
+        if merged and merged[-1][0] == weekday and start <= merged[-1][2]:
+            merged[-1][2] = max(merged[-1][2], end)
+        else:
+            merged.append([weekday, start, end])
+    return [tuple(slot) for slot in merged]
+
+
+def _set_weekly_slots(volunteer: Volunteer, slots: Iterable[tuple[int, time, time]]) -> None:
+    wanted = set(merge_weekly_slots(slots))
+    if len(wanted) > MAX_WEEKLY_SLOTS:
+        raise ValidationError(
+            {"slots": _("At most %(count)d time slots.") % {"count": MAX_WEEKLY_SLOTS}}
+        )
+    current = {(slot.weekday, slot.start, slot.end): slot for slot in volunteer.weekly_slots.all()}
+    # Only what changed is deleted or created, so the audit log lists real changes; one by
+    # one, since bulk writes send no signals and auditlog would record nothing.
+    for key, slot in current.items():
+        if key not in wanted:
+            slot.delete()
+    for weekday, start, end in sorted(wanted - current.keys()):
+        WeeklySlot.objects.create(volunteer=volunteer, weekday=weekday, start=start, end=end)
 
 
 @transaction.atomic
@@ -227,14 +333,21 @@ def volunteer_update_availability(
     max_open_tasks: int,
     notification_channel: str | None = None,
     show_first_name_on_flyer: bool | None = None,
+    languages: str | None = None,
+    skills: dict[str, bool] | None = None,
+    slots: Iterable[tuple[int, time, time]] | None = None,
     actor=None,
 ) -> Volunteer:
     """The volunteer says whether they can take tasks now, how many at once, how to reach
-    them, and whether their first name may be printed on their blocks' entrance flyers.
+    them, whether their first name may be printed on their blocks' entrance flyers, the
+    languages they speak, their skills and the weekly times they take offers. None: unchanged.
 
     Rules: at most the limit the organizers set (max_open_tasks_allowed): a volunteer may
-    only lower it for themselves. actor: who changed it (an organizer in the admin); the
-    volunteer themselves when not given.
+    only lower it for themselves. Languages are codes ("ru, en"). Skills are those of
+    SELF_SET_SKILLS. Slots (weekday, start, end) replace the volunteer's weekly slots,
+    overlapping ones joined (merge_weekly_slots); none at all means any time. Every change
+    is in the audit log (privacy.audit), with who made it. actor: who changed it (an
+    organizer in the admin); the volunteer themselves when not given.
     """
     if max_open_tasks > volunteer.max_open_tasks_allowed:
         raise ValidationError(
@@ -245,22 +358,28 @@ def volunteer_update_availability(
                 % {"limit": volunteer.max_open_tasks_allowed}
             }
         )
+    fields = ["is_available", "max_open_tasks"]
     volunteer.is_available = is_available
     volunteer.max_open_tasks = max_open_tasks
     if notification_channel is not None:
         volunteer.notification_channel = notification_channel
+        fields.append("notification_channel")
     if show_first_name_on_flyer is not None:
         volunteer.show_first_name_on_flyer = show_first_name_on_flyer
+        fields.append("show_first_name_on_flyer")
+    if languages is not None:
+        volunteer.languages = normalize_languages(languages)
+        fields.append("languages")
+    for name, value in (skills or {}).items():
+        if name not in SELF_SET_SKILLS:
+            raise ValidationError({name: _("Not a skill volunteers set themselves.")})
+        setattr(volunteer, name, bool(value))
+        fields.append(name)
     volunteer.full_clean(validate_unique=False, validate_constraints=False)
     with audit_actor(actor or volunteer.user):
-        volunteer.save(
-            update_fields=[
-                "is_available",
-                "max_open_tasks",
-                "notification_channel",
-                "show_first_name_on_flyer",
-            ]
-        )
+        volunteer.save(update_fields=fields)
+        if slots is not None:
+            _set_weekly_slots(volunteer, slots)
     return volunteer
 
 

@@ -44,7 +44,12 @@ from requests.needs import need_labels
 from requests.selectors import task_kinds, tasks_for_volunteer, volunteer_base_point
 from volunteers import forms
 from volunteers import services as volunteer_services
-from volunteers.selectors import LIST_FIELDS, delivered_tasks
+from volunteers.selectors import (
+    LIST_FIELDS,
+    delivered_tasks,
+    weekly_hours_text,
+    weekly_slot_rows,
+)
 
 PAGE_SIZE = 20
 
@@ -420,12 +425,22 @@ def safety_protocol(request, profile):
 
 @volunteer_page
 def profile(request, volunteer):
+    slots = list(volunteer.weekly_slots.all())
+    slot_rows_initial = weekly_slot_rows(slots=slots)
     if request.method == "POST":
         form = forms.AvailabilityForm(request.POST, allowed=volunteer.max_open_tasks_allowed)
-        if form.is_valid():
+        slot_rows = forms.WeeklySlotRows(request.POST, initial=slot_rows_initial)
+        # Both validated, so every error shows at once.
+        if all([form.is_valid(), slot_rows.is_valid()]):
+            data = dict(form.cleaned_data)
+            skills = {name: data.pop(name) for name in volunteer_services.SELF_SET_SKILLS}
             try:
                 volunteer_services.volunteer_update_availability(
-                    volunteer=volunteer, actor=request.user, **form.cleaned_data
+                    volunteer=volunteer,
+                    actor=request.user,
+                    skills=skills,
+                    slots=slot_rows.slots(),
+                    **data,
                 )
             except ValidationError as exc:
                 _add_service_errors(form, exc)
@@ -435,13 +450,9 @@ def profile(request, volunteer):
     else:
         form = forms.AvailabilityForm(
             allowed=volunteer.max_open_tasks_allowed,
-            initial={
-                "is_available": volunteer.is_available,
-                "max_open_tasks": volunteer.max_open_tasks,
-                "notification_channel": volunteer.notification_channel,
-                "show_first_name_on_flyer": volunteer.show_first_name_on_flyer,
-            },
+            initial={name: getattr(volunteer, name) for name in forms.AvailabilityForm.base_fields},
         )
+        slot_rows = forms.WeeklySlotRows(initial=slot_rows_initial)
     return render(
         request,
         "volunteers/profile.html",
@@ -449,6 +460,8 @@ def profile(request, volunteer):
             "volunteer": volunteer,
             "nav": "profile",
             "form": form,
+            "slot_rows": slot_rows,
+            "weekly_hours": weekly_hours_text(slots=slots),
             "blocks": volunteer.blocks.only("code", "address"),
         },
         status=400 if form.is_bound else 200,

@@ -170,6 +170,16 @@ def test_volunteer_signs_in_claims_and_delivers(browser_page, live_server, axe_s
 
     page.goto(f"{base}/profile/")
     check_page(page, axe_source, "07-profile")
+    # Weekday evenings, by keyboard: space ticks a day, the time inputs take typed times.
+    for day in ("Mon", "Tue", "Wed", "Thu", "Fri"):
+        page.locator("#id_slot0-days").get_by_label(day).focus()
+        page.keyboard.press("Space")
+    page.locator("#id_slot0-start").fill("18:00")
+    page.locator("#id_slot0-end").fill("21:00")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_load_state()
+    assert "Mon–Fri 18:00–21:00" in page.content(), page.inner_text("main")
+    check_page(page, axe_source, "07b-profile-times")
     page.goto(f"{base}/history/")
     assert page.locator(f'a[href="/tasks/{task.pk}/"]').count() == 1
     check_page(page, axe_source, "08-history")

@@ -2,14 +2,16 @@
 
 The ORM path (three querysets, the one SQLite runs) is the reference: a Hypothesis test
 builds random groups of volunteers (status, availability, group, own radius, block, open
-tasks, declined offers, consultation skills, the neighbour's previous helper) and compares
-every field of every candidate.
+tasks, declined offers, consultation skills, the neighbour's previous helper, weekly time
+slots at a random moment of the week) and compares every field of every candidate.
 """
 
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,10 +19,12 @@ from requests.matching import nearest_postgres, rank_candidates
 from requests.models import HelpRequest, Kind, Offer, OfferStatus, Status
 from tests import factories
 from users.models import Role, User
-from volunteers.models import Volunteer, VolunteerStatus
+from volunteers.models import END_OF_DAY, Volunteer, VolunteerStatus, WeeklySlot
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
+# Monday, Tuesday and Sunday: the start of the week, a day after it and the end of it.
+SLOT_DAYS = (0, 1, 6)
 volunteer_specs = st.lists(
     st.fixed_dictionaries(
         {
@@ -38,6 +42,15 @@ volunteer_specs = st.lists(
             "legal": st.booleans(),
             "psychological": st.booleans(),
             "has_base": st.sampled_from([True, True, True, False]),
+            # (weekday, start hour, hours): none for half, so "no slots: any time" is common;
+            # three days only, those of the moments below, so slots and moments meet often.
+            "slots": st.one_of(
+                st.just([]),
+                st.lists(
+                    st.tuples(st.sampled_from(SLOT_DAYS), st.integers(0, 23), st.integers(1, 10)),
+                    max_size=4,
+                ),
+            ),
         }
     ),
     max_size=30,
@@ -81,7 +94,29 @@ def _seed(group, other_group, block, specs):
     for volunteer, spec in zip(volunteers, specs, strict=True):
         if spec["in_block"]:
             volunteer.blocks.add(block)
+    WeeklySlot.objects.bulk_create(
+        WeeklySlot(
+            volunteer=volunteer,
+            weekday=weekday,
+            start=time(hour),
+            end=time(hour + hours) if hour + hours < 24 else END_OF_DAY,
+        )
+        for volunteer, spec in zip(volunteers, specs, strict=True)
+        # One slot per (weekday, start): the unique constraint.
+        for (weekday, hour), hours in {(d, h): n for d, h, n in spec["slots"]}.items()
+    )
     return volunteers
+
+
+# Monday 30 November 2026 00:00 in the project's time zone; moments of SLOT_DAYS on whole
+# hours (where slots start and end: the boundaries are hit exactly) or half past.
+WEEK_START = datetime(2026, 11, 30)
+moments = st.builds(
+    lambda day, hour, minute: WEEK_START + timedelta(days=day, hours=hour, minutes=minute),
+    st.sampled_from(SLOT_DAYS),
+    st.integers(0, 23),
+    st.sampled_from([0, 0, 30]),
+)
 
 
 def _describe(candidates):
@@ -109,10 +144,12 @@ def _describe(candidates):
     group_radius_km=st.floats(0.5, 6),
     previous=st.one_of(st.none(), st.integers(0, 29)),
     limit=st.integers(1, 25),
+    moment=moments,
 )
 def test_single_statement_equals_the_orm_path(
-    group, other_group, block, specs, kind, group_radius_km, previous, limit
+    group, other_group, block, specs, kind, group_radius_km, previous, limit, moment
 ):
+    now = timezone.make_aware(moment)
     try:
         with transaction.atomic():
             group.match_radius_km = Decimal(str(round(group_radius_km, 2)))
@@ -145,10 +182,73 @@ def test_single_statement_equals_the_orm_path(
                 pk=help_request.pk
             )
 
-            got = rank_candidates(help_request, limit=limit)
-            expected = rank_candidates(help_request, limit=limit, finder=nearest_postgres)
+            got = rank_candidates(help_request, limit=limit, now=now)
+            expected = rank_candidates(help_request, limit=limit, finder=nearest_postgres, now=now)
 
             assert _describe(got) == _describe(expected)
+            # And both follow the slot rule as the model states it.
+            for candidate in got:
+                slots = WeeklySlot.objects.filter(volunteer_id=candidate.volunteer_id)
+                assert not slots or any(slot.contains(moment) for slot in slots)
+            raise Rollback
+    except Rollback:
+        pass
+
+
+slot_lists = st.lists(
+    st.lists(
+        st.tuples(st.sampled_from(SLOT_DAYS), st.integers(0, 23), st.integers(1, 10)),
+        max_size=4,
+    ),
+    min_size=1,
+    max_size=20,
+)
+
+
+@RUNS
+@given(slots=slot_lists, moment=moments, in_block=st.booleans())
+def test_weekly_slots_decide_alike_on_both_paths(group, block, slots, moment, in_block):
+    """Volunteers eligible in every other way (so each one's presence turns on the slots
+    alone), with random slots, at a random moment: both paths give exactly the volunteers
+    without slots or with one holding the moment (WeeklySlot.contains)."""
+    now = timezone.make_aware(moment)
+    specs = [
+        {
+            "other_group": False,
+            "active": True,
+            "status": VolunteerStatus.VERIFIED,
+            "available": True,
+            "has_base": True,
+            "dlat": 0.001 * index,
+            "dlon": 0.0,
+            "radius_km": None,
+            "max_open_tasks": 3,
+            "legal": False,
+            "psychological": False,
+            "in_block": in_block,
+            "slots": volunteer_slots,
+        }
+        for index, volunteer_slots in enumerate(slots)
+    ]
+    try:
+        with transaction.atomic():
+            volunteers = _seed(group, group, block, specs)
+            neighbor = factories.NeighborFactory(block=block)
+            help_request = HelpRequest.objects.select_related("block__group", "neighbor").get(
+                pk=factories.HelpRequestFactory(neighbor=neighbor).pk
+            )
+
+            got = rank_candidates(help_request, limit=25, now=now)
+            orm = rank_candidates(help_request, limit=25, finder=nearest_postgres, now=now)
+
+            assert _describe(got) == _describe(orm)
+            expected = {
+                str(volunteer.pk)
+                for volunteer in volunteers
+                if not (own := list(volunteer.weekly_slots.all()))
+                or any(slot.contains(moment) for slot in own)
+            }
+            assert {str(candidate.volunteer_id) for candidate in got} == expected
             raise Rollback
     except Rollback:
         pass

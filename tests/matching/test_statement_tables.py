@@ -11,7 +11,7 @@ from requests import matching
 from requests.models import HelpRequest, Offer
 from tests.conftest import pytest_collection_modifyitems
 from users.models import User
-from volunteers.models import Volunteer
+from volunteers.models import Volunteer, WeeklySlot
 
 SOURCE = Path(matching.__file__).read_text()
 
@@ -24,13 +24,21 @@ def test_statement_reads_each_models_table():
         HelpRequest._meta.db_table,
         Offer._meta.db_table,
         RecurringOccurrence._meta.db_table,
+        WeeklySlot._meta.db_table,
     }
     named = set(re.findall(r"(?:FROM|JOIN)\s+(?!LATERAL)(\w+)", matching._PG_STATEMENT))
     assert named == tables
 
 
 @pytest.mark.parametrize(
-    "table", ["volunteers_volunteer", "users_user", "requests_helprequest", "requests_offer"]
+    "table",
+    [
+        "volunteers_volunteer",
+        "volunteers_weeklyslot",
+        "users_user",
+        "requests_helprequest",
+        "requests_offer",
+    ],
 )
 def test_no_table_name_is_typed_into_the_module(table):
     assert table not in SOURCE

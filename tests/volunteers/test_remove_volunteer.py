@@ -72,3 +72,66 @@ def test_another_groups_organizer_cannot_take_a_task_back(other_organizer, held)
         help_request_take_back(help_request=claimed, actor=other_organizer, reason="x")
     claimed.refresh_from_db()
     assert claimed.status == Status.CLAIMED
+
+
+# A network coordinator looks after the groups of their network and may remove a volunteer of
+# one of them: deliberately allowed (permissions.can_manage_group), with the same effect as an
+# organizer's removal; a coordinator of another network may not.
+
+
+def test_network_coordinator_removing_returns_the_tasks_with_their_event(
+    network_coordinator, volunteer, held
+):
+    claimed, _ = held
+
+    volunteer_set_status(
+        volunteer=volunteer,
+        status=VolunteerStatus.REMOVED,
+        actor=network_coordinator,
+        reason="Reported to the network",
+    )
+
+    claimed.refresh_from_db()
+    volunteer.refresh_from_db()
+    assert volunteer.status == VolunteerStatus.REMOVED
+    assert (claimed.status, claimed.volunteer) == (Status.OPEN, None)
+    release = RequestEvent.objects.get(help_request=claimed, action="release")
+    assert release.actor == network_coordinator
+
+
+def test_network_coordinator_removes_through_the_admin_action(
+    client, network_coordinator, volunteer, held
+):
+    claimed, _ = held
+    client.force_login(network_coordinator)
+    client.post(
+        reverse("admin:volunteers_volunteer_changelist"),
+        {"action": "remove", "_selected_action": [volunteer.pk], "apply": "1", "reason": "x"},
+    )
+    claimed.refresh_from_db()
+    volunteer.refresh_from_db()
+    assert volunteer.status == VolunteerStatus.REMOVED
+    assert claimed.status == Status.OPEN
+
+
+def test_coordinator_of_another_network_cannot_remove(volunteer, held):
+    stranger = factories.CoordinatorFactory(
+        username="elsewhere", network=factories.NetworkFactory(name="Другая сеть")
+    )
+    claimed, _ = held
+    with pytest.raises(NotAllowed):
+        volunteer_set_status(
+            volunteer=volunteer, status=VolunteerStatus.REMOVED, actor=stranger, reason="x"
+        )
+    claimed.refresh_from_db()
+    volunteer.refresh_from_db()
+    assert volunteer.status == VolunteerStatus.VERIFIED
+    assert claimed.status == Status.CLAIMED
+
+
+def test_operator_cannot_remove(operator, volunteer, held):
+    with pytest.raises(NotAllowed):
+        volunteer_set_status(
+            volunteer=volunteer, status=VolunteerStatus.REMOVED, actor=operator, reason="x"
+        )
+    assert held[0].status == Status.CLAIMED
