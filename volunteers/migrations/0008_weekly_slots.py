@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('volunteers', '0006_verification_record'),
+        ('volunteers', '0007_safety_read_out_by'),
     ]
 
     operations = [
