@@ -3,6 +3,7 @@
 import pytest
 
 from covidarnost.celery import app
+from tests.celery.workers import redis_url_or_skip
 
 
 def _reset_pools():
@@ -33,3 +34,19 @@ def _block_at_a_fixed_place(request):
         block = request.getfixturevalue("block")
         block.latitude, block.longitude = 59.985, 30.300
         block.save(update_fields=["latitude", "longitude"])
+
+
+@pytest.fixture
+def redis_url(celery_broker):
+    """The run's own Redis database, emptied, as the broker of this test."""
+    import redis
+
+    url = redis_url_or_skip()
+    client = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        client.flushdb()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis does not answer")
+    celery_broker(url)
+    yield url
+    client.flushdb()

@@ -6,13 +6,8 @@ Skipped without REDIS_URL or when Redis does not answer.
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
-from contextlib import contextmanager
-from pathlib import Path
 
 import psycopg2
 import pytest
@@ -21,95 +16,9 @@ from django.db import connection
 from notifications.models import NotificationLog
 from requests import services
 from requests.models import Offer
+from tests.celery.workers import wait_for, worker_process
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-ROOT = Path(__file__).resolve().parents[2]
-WAIT_SECONDS = 30
-
-
-def _redis_url() -> str:
-    # The run's own Redis database (REDIS_URL): a fixed number shared by every checkout on
-    # the machine let one run's worker take another run's tasks.
-    url = os.environ.get("REDIS_URL", "")
-    if not url:
-        pytest.skip("needs Redis: set REDIS_URL (CI does)")
-    return url
-
-
-@pytest.fixture
-def redis_url(celery_broker):
-    import redis
-
-    url = _redis_url()
-    client = redis.Redis.from_url(url, socket_connect_timeout=1)
-    try:
-        client.flushdb()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("Redis does not answer")
-    celery_broker(url)
-    yield url
-    client.flushdb()
-
-
-def _database_url() -> str:
-    settings = connection.settings_dict
-    host = settings["HOST"] or "127.0.0.1"
-    port = settings["PORT"] or 5432
-    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
-    return f"postgres://{settings['USER']}{password}@{host}:{port}/{settings['NAME']}"
-
-
-@contextmanager
-def worker_process(redis_url: str, log_path: Path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "covidarnost.settings",
-        "SECRET_KEY": "worker-test-secret-key-0123456789-0123456789-0123456789",
-        "DATABASE_URL": _database_url(),
-        "REDIS_URL": redis_url,
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "CONN_MAX_AGE": "0",
-        # A killed worker's unacknowledged task comes back after this (production: hours).
-        "CELERY_VISIBILITY_TIMEOUT": "2",
-        "CELERY_UNACKED_RESTORE_INTERVAL": "1",
-        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
-    }
-    with open(log_path, "ab") as log:
-        process = subprocess.Popen(  # noqa: S603 - fixed arguments
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "covidarnost",
-                "worker",
-                "--pool=solo",
-                "--without-mingle",
-                "--without-gossip",
-                "--without-heartbeat",
-                "--loglevel=INFO",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
-        process.wait(timeout=10)
-
-
-def _wait_for(predicate, what: str, log_path: Path):
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}; worker log:\n{log_path.read_text()[-3000:]}")
 
 
 def _create_request(operator, block):
@@ -137,7 +46,7 @@ def test_worker_makes_the_offer_and_records_the_notification(
     log_path = tmp_path / "worker.log"
     with worker_process(redis_url, log_path):
         help_request = _create_request(operator, block)
-        _wait_for(lambda: _offer_log(help_request) is not None, "the offer notification", log_path)
+        wait_for(lambda: _offer_log(help_request) is not None, "the offer notification", log_path)
 
     offer = Offer.objects.get(help_request=help_request)
     assert offer.volunteer == volunteer
@@ -177,7 +86,7 @@ def test_worker_killed_mid_task_runs_it_again_and_notifies_once(
             cursor.execute(f"LOCK TABLE {NotificationLog._meta.db_table} IN ACCESS EXCLUSIVE MODE")
         with worker_process(redis_url, log_path) as first, watcher.cursor() as watch:
             help_request = _create_request(operator, block)
-            _wait_for(
+            wait_for(
                 lambda: (
                     Offer.objects.filter(help_request=help_request).exists()
                     and _backends_waiting_for_a_lock(watch)
@@ -194,7 +103,7 @@ def test_worker_killed_mid_task_runs_it_again_and_notifies_once(
         assert _offer_log(help_request) is None
 
         with worker_process(redis_url, log_path):
-            _wait_for(
+            wait_for(
                 lambda: _offer_log(help_request) is not None,
                 "the redelivered task to send the notification",
                 log_path,
