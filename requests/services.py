@@ -141,6 +141,10 @@ def help_request_create(
     if not permissions.can_see(created_by, block):
         raise NotAllowed(_("This block belongs to another group."))
     if idempotency_key:
+        # Retries with one key run one at a time (a lock on the helper's row): a second one
+        # waits, then finds the first's request, instead of both creating a resident before
+        # the key's unique constraint stops one of the requests.
+        type(created_by)._default_manager.select_for_update().filter(pk=created_by.pk).first()
         existing = HelpRequest.objects.filter(
             created_by=created_by, idempotency_key=idempotency_key
         ).first()
