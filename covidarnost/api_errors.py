@@ -9,12 +9,14 @@ messages in the language of the request (LocaleMiddleware reads Accept-Language)
   must look like "does not exist").
 - Django's ValidationError from a service or a model's full_clean → 400 field errors.
 - A body over DATA_UPLOAD_MAX_MEMORY_SIZE → 413.
+- A path under /api/ that no endpoint serves → JSON 404 (api_not_found, the last route).
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -73,3 +75,9 @@ def api_exception_handler(exc, context):
     """REST_FRAMEWORK["EXCEPTION_HANDLER"]: domain errors first, then DRF's own handling."""
     exc = translate_exception(exc, context.get("view"))
     return drf_exception_handler(exc, context)
+
+
+def api_not_found(request, rest=""):
+    """Any path under /api/ that no endpoint serves: a JSON 404, like the API's own ones (an
+    HTML page, or Django's debug page, would break clients that parse every answer)."""
+    return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=404)

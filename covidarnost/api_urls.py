@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+# The schema's field extensions register on import, before any schema is generated.
+import covidarnost.api_schema  # noqa: F401
 from neighbors.api import BlockListView
 from requests.api import views as requests_api
 from users.api import AcceptSafetyProtocolView, LogoutView, MeView, TokenView

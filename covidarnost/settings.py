@@ -350,6 +350,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     # JSON only, size-limited; domain errors mapped to status codes in one place.
     "DEFAULT_PARSER_CLASSES": ["covidarnost.api_parsers.LimitedJSONParser"],
+    # JSON answers only (no browsable HTML API): the schema documents every content type.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "covidarnost.api_errors.api_exception_handler",
     # Client address for per-IP limits: REMOTE_ADDR unless this many proxies add X-Forwarded-For
     # (left unset, DRF would trust a client-supplied X-Forwarded-For).
@@ -407,6 +409,11 @@ SPECTACULAR_SETTINGS = {
         "Unknown body fields are ignored."
     ),
     "COMPONENT_SPLIT_REQUEST": True,
+    # Statuses every operation can answer, links between operations (covidarnost.api_schema).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "covidarnost.api_schema.complete_responses",
+    ],
 }
 
 # --- Domain settings ----------------------------------------------------------------------

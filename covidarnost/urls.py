@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from covidarnost.api_errors import api_not_found
 from covidarnost.health import healthz
 from users.forms import AdminLoginForm
 
@@ -37,6 +38,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its init script from a URL, so the page needs no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Last: any other path under /api/ answers a JSON 404, not an HTML page.
+    re_path(r"^api/(?P<rest>.*)$", api_not_found, name="api-not-found"),
 ]
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER

@@ -178,6 +178,8 @@ MATRIX: dict[str, S] = {
     "api/v1/tasks/<uuid:pk>/undeliverable/": S("401 405 403 403 403", pk="task"),
     "api/schema/": S("200 200 200 200 200"),
     "api/docs/": S("200 200 200 200 200"),
+    # Any other path under /api/: a JSON 404 for everyone.
+    "api-not-found": S("404 404 404 404 404", rest="v1/nothing/"),
     # Admin.
     "admin/": S("302 302 200 200 200"),
     "admin/login/": S("200 200 302 302 302"),

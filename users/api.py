@@ -61,7 +61,10 @@ class TokenView(APIView):
         request=TokenInput,
         responses={
             200: TokenOutput,
-            400: OpenApiResponse(description="Wrong credentials, code or missing fields."),
+            400: OpenApiResponse(
+                {"type": "object", "additionalProperties": True},
+                description="Wrong credentials, code or missing fields.",
+            ),
             403: DETAIL,
             429: DETAIL,
         },

@@ -19,6 +19,7 @@ from requests.models import (
     DETAILS_MAX_LENGTH,
     KIND_SLUG_MAX_LENGTH,
     NOTE_MAX_LENGTH,
+    HelpRequest,
     Kind,
     PaidBy,
     Payment,
@@ -40,10 +41,19 @@ def kind_field(**kwargs) -> serializers.CharField:
 
 
 # --- Input --------------------------------------------------------------------------------
+def _max_length(model, name: str) -> int:
+    """A text limit where it lives, on the model: form, serializer and schema share it."""
+    return model._meta.get_field(name).max_length
+
+
 class NeighborInput(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    flat = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
-    phone = PhoneNumberField(max_length=32, required=False, allow_blank=True, default="")
+    name = serializers.CharField(max_length=_max_length(Neighbor, "name"))
+    flat = serializers.CharField(
+        max_length=_max_length(Neighbor, "flat"), required=False, allow_blank=True, default=""
+    )
+    phone = PhoneNumberField(
+        max_length=_max_length(Neighbor, "phone"), required=False, allow_blank=True, default=""
+    )
     entrance = serializers.IntegerField(
         min_value=1, max_value=99, required=False, allow_null=True, default=None
     )
@@ -51,7 +61,7 @@ class NeighborInput(serializers.Serializer):
         min_value=-5, max_value=200, required=False, allow_null=True, default=None
     )
     notes = serializers.CharField(
-        max_length=Neighbor._meta.get_field("notes").max_length,
+        max_length=_max_length(Neighbor, "notes"),
         required=False,
         allow_blank=True,
         default="",
@@ -74,7 +84,12 @@ class RequestInput(serializers.Serializer):
     payment = serializers.ChoiceField(choices=Payment.choices, required=False, default="")
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, default="")
     due_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    form_serial = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    form_serial = serializers.CharField(
+        max_length=_max_length(HelpRequest, "form_serial"),
+        required=False,
+        allow_blank=True,
+        default="",
+    )
 
     def validate(self, attrs):
         if attrs.get("neighbor") and attrs.get("neighbor_id"):
@@ -85,14 +100,19 @@ class RequestInput(serializers.Serializer):
 
 
 class ReasonInput(serializers.Serializer):
-    reason = serializers.CharField(
-        max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default=""
-    )
+    # Required, as the services require it (help_request_release, …_report_undeliverable).
+    reason = serializers.CharField(max_length=NOTE_MAX_LENGTH)
 
 
 class DeliverInput(serializers.Serializer):
+    # Not negative, as help_request_deliver requires.
     spent = serializers.DecimalField(
-        max_digits=9, decimal_places=2, required=False, allow_null=True, default=None
+        max_digits=9,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        default=None,
     )
     paid_by = serializers.ChoiceField(
         choices=PaidBy.choices, required=False, allow_blank=True, default=""
