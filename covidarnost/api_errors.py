@@ -18,6 +18,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -77,6 +78,7 @@ def api_exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
+@csrf_exempt  # a POST answered 404, not Django's HTML CSRF page (the API's views are exempt too)
 def api_not_found(request, rest=""):
     """Any path under /api/ that no endpoint serves: a JSON 404, like the API's own ones (an
     HTML page, or Django's debug page, would break clients that parse every answer)."""

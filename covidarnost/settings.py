@@ -346,7 +346,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "covidarnost.api_pagination.StrictPageNumberPagination",
     "PAGE_SIZE": 20,
     # JSON only, size-limited; domain errors mapped to status codes in one place.
     "DEFAULT_PARSER_CLASSES": ["covidarnost.api_parsers.LimitedJSONParser"],

@@ -12,6 +12,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -144,7 +145,7 @@ def help_request_create(
         # Retries with one key run one at a time (a lock on the helper's row): a second one
         # waits, then finds the first's request, instead of both creating a resident before
         # the key's unique constraint stops one of the requests.
-        type(created_by)._default_manager.select_for_update().filter(pk=created_by.pk).first()
+        get_user_model()._default_manager.select_for_update().filter(pk=created_by.pk).first()
         existing = HelpRequest.objects.filter(
             created_by=created_by, idempotency_key=idempotency_key
         ).first()

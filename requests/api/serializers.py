@@ -7,6 +7,9 @@ model instances: no ModelSerializer introspection on list endpoints.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -34,6 +37,10 @@ KIND_HELP = format_lazy(
     _("The slug of a kind the group offers: a built-in one ({slugs}) or one of the group's own."),
     slugs=", ".join(slug for slug in Kind.values if slug != Kind.CONSULTATION),
 )
+
+
+# How far from now a request's due date may be, either way.
+DUE_AT_WINDOW = timedelta(days=366)
 
 
 def kind_field(**kwargs) -> serializers.CharField:
@@ -83,13 +90,25 @@ class RequestInput(serializers.Serializer):
     )
     payment = serializers.ChoiceField(choices=Payment.choices, required=False, default="")
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, default="")
-    due_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    due_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("At most a year before or after now."),
+    )
     form_serial = serializers.CharField(
         max_length=_max_length(HelpRequest, "form_serial"),
         required=False,
         allow_blank=True,
         default="",
     )
+
+    def validate_due_at(self, value):
+        # A typo guard (year 2062 for 2026), which also keeps every date the API answers
+        # with in RFC 3339: before 1920 Moscow's offset had seconds (+02:30:17).
+        if value is not None and abs(value - timezone.now()) > DUE_AT_WINDOW:
+            raise serializers.ValidationError(_("Give a date at most a year from now."))
+        return value
 
     def validate(self, attrs):
         if attrs.get("neighbor") and attrs.get("neighbor_id"):
@@ -123,11 +142,12 @@ class DeliverInput(serializers.Serializer):
 
 
 class TaskListQuery(serializers.Serializer):
-    kind = kind_field(required=False)
+    # `?kind=` (empty) lists every kind, as no `kind` does.
+    kind = kind_field(required=False, allow_blank=True)
 
     def validate_kind(self, value):
         # context["kinds"]: the slugs the volunteer may filter by (requests.selectors).
-        if value not in self.context["kinds"]:
+        if value and value not in self.context["kinds"]:
             raise serializers.ValidationError(_("Choose one of the kinds your group offers."))
         return value
 

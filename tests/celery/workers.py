@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -41,11 +42,25 @@ def database_env() -> dict:
     }
 
 
+def kill_worker(process: subprocess.Popen) -> None:
+    """SIGKILL the worker and its pool's children at once, as a crash or the OOM killer would
+    (a prefork child outliving its parent would finish the task)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+
+
 @contextmanager
 def worker_process(
-    redis_url: str, log_path: Path, *, env: dict | None = None, args: tuple[str, ...] = ()
+    redis_url: str,
+    log_path: Path,
+    *,
+    env: dict | None = None,
+    args: tuple[str, ...] = (),
+    pool: str = "solo",
 ):
-    """Start `celery worker` (solo pool: the task runs in the process we may SIGKILL)."""
+    """Start `celery worker` in its own process group. The solo pool runs the task in the
+    worker process itself; prefork (one child here) in a child, like production."""
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "covidarnost.settings",
@@ -69,7 +84,8 @@ def worker_process(
                 "-A",
                 "covidarnost",
                 "worker",
-                "--pool=solo",
+                f"--pool={pool}",
+                "--concurrency=1",
                 "--without-mingle",
                 "--without-gossip",
                 "--without-heartbeat",
@@ -80,13 +96,12 @@ def worker_process(
             env=environment,
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         yield process
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
-        process.wait(timeout=10)
+        kill_worker(process)
 
 
 def wait_for(predicate, what: str, log_path: Path, seconds: float = WAIT_SECONDS):
