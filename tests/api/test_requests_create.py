@@ -1,7 +1,9 @@
 import json
+from datetime import timedelta
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from requests.models import HelpRequest, RequestEvent
@@ -105,6 +107,9 @@ def test_both_neighbor_and_neighbor_id_is_400(client_for, payload, neighbor):
         ({"budget": "-1"}, "budget"),
         ({"budget": "1e400"}, "budget"),
         ({"due_at": "yesterday"}, "due_at"),
+        # A typo's year: and before 1920 Moscow's offset had seconds, not RFC 3339.
+        ({"due_at": "0062-06-20T12:05:07Z"}, "due_at"),
+        ({"due_at": "2062-06-20T12:05:07Z"}, "due_at"),
         ({"details": "bad\x00byte"}, "details"),
         ({"neighbor": "Петрова"}, "neighbor"),
         ({"neighbor": {"name": "Петрова", "phone": "12"}}, "neighbor"),
@@ -290,3 +295,13 @@ def test_session_auth_needs_csrf_for_writes(payload, operator):
 
     assert response.status_code == 403
     assert not HelpRequest.objects.exists()
+
+
+def test_a_due_date_within_the_year_is_accepted(client_for, payload):
+    due = (timezone.now() + timedelta(days=300)).replace(microsecond=0)
+    payload["due_at"] = due.isoformat()
+
+    response = client_for("operator").post(URL, payload, format="json")
+
+    assert response.status_code == 201, response.content
+    assert HelpRequest.objects.get().due_at == due
