@@ -74,7 +74,7 @@ def test_sign_up_page_and_what_a_new_volunteer_sees(browser_page, live_server, a
 
     page.get_by_label("First name").fill("Анна")
     page.get_by_label("Phone number").fill("+7 921 555-01-01")
-    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
+    page.locator("#id_password1").fill(NEW_PASSWORD)
     page.get_by_label("Password again").fill(NEW_PASSWORD)
     page.get_by_label("English").check()
     page.get_by_label("Торжковская ул., д. 10").check()
@@ -108,14 +108,14 @@ def test_set_password_page(browser_page, live_server, axe_source, volunteer, org
     assert page.get_by_role("heading", name="Set a new password").is_visible()
     check(page, axe_source, "password-set")
 
-    page.get_by_label("New password", exact=True).fill("short")
-    page.get_by_label("New password confirmation").fill("short")
+    page.locator("#id_new_password1").fill("short")
+    page.locator("#id_new_password2").fill("short")
     page.get_by_role("button", name="Save the password").click()
     page.wait_for_load_state()
     check(page, axe_source, "password-set-errors")
 
-    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
-    page.get_by_label("New password confirmation").fill(NEW_PASSWORD)
+    page.locator("#id_new_password1").fill(NEW_PASSWORD)
+    page.locator("#id_new_password2").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Save the password").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Password saved").is_visible()
