@@ -17,6 +17,7 @@ from django.utils import timezone
 from intake.selectors import pending_callbacks
 from neighbors.models import Block, Group
 from neighbors.selectors import isolated_neighbors_due
+from onboarding.models import PasswordHelpRequest
 from requests.models import IN_HAND, HelpRequest, RequestEvent, Status
 from requests.selectors import NOT_FINISHED, overdue_requests, reimbursement_owed_q
 from requests.transitions import TRANSITIONS, Action
@@ -70,6 +71,8 @@ class TodaysWork:
     undeliverable: list[HelpRequest] = field(default_factory=list)
     callbacks: list = field(default_factory=list)
     pending_volunteers: list[Volunteer] = field(default_factory=list)
+    # Members who asked for a new password ("forgot password") and have no link yet.
+    password_requests: int = 0
 
 
 def day_and_week_start(now: datetime) -> tuple[datetime, datetime]:
@@ -262,6 +265,9 @@ def todays_work(*, group: Group, now: datetime | None = None) -> TodaysWork:
             .select_related("user")
             .order_by("created_at")[:LINES_SHOWN]
         ),
+        password_requests=PasswordHelpRequest.objects.filter(
+            group=group, handled_at__isnull=True
+        ).count(),
     )
 
 

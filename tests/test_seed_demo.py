@@ -15,15 +15,18 @@ from demo.management.commands import seed_demo as seed_demo_command
 from demo.plan import build_plan
 from demo.seed import SEED, AccountRow, SeedResult
 from neighbors.models import Block, Group, Neighbor, Network
+from onboarding.models import Invite, InviteState
 from requests.models import HelpRequest, RequestEvent, Status
 from users.models import User
-from volunteers.models import Volunteer, VolunteerStatus
+from volunteers.models import Volunteer, VolunteerStatus, VolunteerStatusEvent
 
 pytestmark = pytest.mark.django_db
 
 ONE = demo_data.GROUP_ONE["slug"]
 TWO = demo_data.GROUP_TWO["slug"]
 MODELS = [Network, Group, Block, User, Volunteer, Neighbor, HelpRequest, RequestEvent]
+# A second run adds no invite and no verification record either.
+MODELS += [Invite, VolunteerStatusEvent]
 
 
 def seed(*args) -> str:
@@ -56,6 +59,7 @@ def test_second_run_creates_nothing_new_and_resets_passwords():
     assert Block.objects.filter(group__slug=ONE).count() >= 35
     assert all(u.check_password("second-pass-2") for u in User.objects.all())
     assert "second-pass-2" in output
+    assert Invite.objects.get().url in output
 
 
 def test_plan_is_the_same_on_every_build():
@@ -100,6 +104,22 @@ class TestSeededDemo(TestCase):
         assert not coordinator.is_superuser
         seen = permissions.scope(Group.objects.all(), coordinator)
         assert set(seen.values_list("slug", flat=True)) == {ONE, TWO}
+
+    def test_demo_group_has_a_live_invite_and_a_newcomer_waiting(self):
+        invite = Invite.objects.get(group__slug=ONE)
+        assert invite.state() == InviteState.LIVE
+        assert not invite.is_personal
+        newcomer = Volunteer.objects.select_related("user__group").get(user__username="newcomer")
+        assert newcomer.status == VolunteerStatus.PENDING
+        assert newcomer.user.group.slug == ONE
+        assert newcomer.user.role == "volunteer"
+
+    def test_verified_volunteers_say_how_they_are_known_and_the_paused_one_why(self):
+        verified = Volunteer.objects.filter(status=VolunteerStatus.VERIFIED)
+        assert not verified.filter(verification_method="").exists()
+        assert verified.filter(verification_method="vouched", vouched_by__isnull=False).exists()
+        paused = Volunteer.objects.get(status=VolunteerStatus.PAUSED)
+        assert paused.status_reason
 
     def test_volunteers_are_mostly_verified_with_a_few_pending_and_one_paused(self):
         volunteers = Volunteer.objects.select_related("user")

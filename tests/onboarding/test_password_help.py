@@ -97,3 +97,14 @@ def test_page_opens_for_everyone(client, request, who):
     user = request.getfixturevalue(who)
     client.force_login(getattr(user, "user", user))
     assert client.get(URL).status_code == 200
+
+
+def test_the_organizers_desk_counts_open_requests(client, organizer, volunteer, group):
+    client.force_login(organizer)
+    assert "asked for a new password" not in client.get("/dashboard/").content.decode()
+
+    PasswordHelpRequest.objects.create(user=volunteer.user, group=group)
+    page = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "1 member asked for a new password" in page
+    assert reverse("admin:onboarding_passwordhelprequest_changelist") in page
