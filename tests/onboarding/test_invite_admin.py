@@ -94,3 +94,12 @@ def test_invites_are_not_edited(login, organizer, invite):
     invite.refresh_from_db()
     assert response.status_code == 403
     assert invite.for_name == ""
+
+
+def test_coordinator_lists_their_networks_invites_only(
+    login, network_coordinator, invite, other_group, other_organizer
+):
+    theirs = invite_create(group=other_group, actor=other_organizer)
+    page = login(network_coordinator).get(LIST).content.decode()
+    assert invite.token in page
+    assert theirs.token not in page

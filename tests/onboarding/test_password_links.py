@@ -164,3 +164,14 @@ def test_set_password_page_refuses_a_bad_link(client):
     response = client.get("/accounts/password/set/MQ/bad-token/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert "does not work any more" in response.content.decode()
+
+
+def test_network_coordinator_sees_their_networks_requests(
+    client, network_coordinator, volunteer, group, outsider_volunteer, other_group
+):
+    PasswordHelpRequest.objects.create(user=volunteer.user, group=group)
+    PasswordHelpRequest.objects.create(user=outsider_volunteer.user, group=other_group)
+    client.force_login(network_coordinator)
+    page = client.get(REQUESTS).content.decode()
+    assert "volunteer1" in page
+    assert "volunteer21" not in page
