@@ -66,7 +66,7 @@ volunteer = Volunteer.objects.create(user=user, status="verified", verified_at=t
                          safety_protocol_accepted_at=timezone.now(), max_open_tasks=20,
                          max_open_tasks_allowed=20,
                          base_latitude=59.98, base_longitude=30.30)
-neighbor = neighbor_create(block=block, name="Fuzz Neighbor", flat="1", phone="+79110000000")
+neighbor = neighbor_create(actor=operator, block=block, name="Fuzz Neighbor", flat="1", phone="+79110000000")
 tasks = [
     help_request_create(created_by=operator, block=block, kind="groceries", details=f"item {n}",
                         source="phone", neighbor=neighbor)[0]
