@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -19,6 +20,8 @@ from django.views.decorators.cache import never_cache
 from onboarding import selectors, services
 from onboarding.forms import PasswordHelpForm, SignUpForm
 from onboarding.models import InviteState
+from onboarding.tasks import EMAIL_PASSWORD_LINK
+from requests.enqueue import safe_enqueue
 from users import login_limits
 
 
@@ -105,8 +108,10 @@ def password_help(request):
             return render(request, "onboarding/password_help.html", {"form": form}, status=429)
         if form.is_valid():
             asked = services.password_help_request(text=form.cleaned_data["login"])
-            if asked is not None:
-                services.password_link_email(user=asked.user)
+            if asked is not None and services.email_is_configured():
+                # Sent by a task: the answer takes as long whether the account exists or not.
+                user_id = asked.user_id
+                transaction.on_commit(lambda: safe_enqueue(EMAIL_PASSWORD_LINK, user_id))
             return render(request, "onboarding/password_help_sent.html")
     return render(
         request,
