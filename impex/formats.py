@@ -30,14 +30,18 @@ class FileError(ValueError):
 
 
 class CSVFormat(base_formats.CSV):
-    """CSV as spreadsheets save it: comma-separated, or semicolon-separated (a Russian Excel)."""
+    """CSV as spreadsheets save it: comma- or semicolon-separated, in UTF-8 or, as a Russian
+    Excel saves "CSV", in Windows-1251."""
 
     # The first data row is the file's line 2 (line 1 holds the column names).
     first_line = 2
 
     def create_dataset(self, in_stream, **kwargs):
         if isinstance(in_stream, bytes):
-            in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+            try:
+                in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+            except UnicodeDecodeError:
+                in_stream = in_stream.decode("cp1251")
         header = in_stream.lstrip("\ufeff").split("\n", 1)[0]
         if header.count(";") > header.count(","):
             kwargs.setdefault("delimiter", ";")

@@ -253,3 +253,13 @@ def test_a_file_too_big_is_refused_before_reading(signed_in, organizer, group):
     )
     assert "import_file" in response.context["form"].errors
     assert response.context.get("result") is None
+
+
+def test_csv_saved_by_a_russian_excel_in_windows_1251(signed_in, organizer, group):
+    client = signed_in(organizer)
+    dry_run = upload(client, BLOCK, "blocks_cp1251.csv", group)
+    assert dry_run.context["counts"]["new"] == 1, dry_run.context["lines"]
+
+    confirm(client, BLOCK, dry_run)
+
+    assert Block.objects.get(group=group, code="W1").address == "Торжковская ул., 11"
