@@ -117,9 +117,11 @@ def prepare(
     reseed: bool,
     seed: Callable[[random.Random], None],
     forget: Callable[[], None] | None = None,
+    seeded_slug: str | None = None,
 ) -> None:
-    """Migrate; with reseed start over (forget: what else the seed made); seed once (the
-    group `slug` missing)."""
+    """Migrate; with reseed start over (the groups whose slug starts with `slug`; forget:
+    what else the seed made); seed once (while the group `seeded_slug`, default `slug`, is
+    missing)."""
     from django.core.management import call_command
 
     from neighbors.models import Group
@@ -130,7 +132,7 @@ def prepare(
         delete_bench_groups(slug)
         if forget is not None:
             forget()
-    if not Group.objects.filter(slug__startswith=slug).exists():
+    if not Group.objects.filter(slug=seeded_slug or slug).exists():
         seed(random.Random(SEED))  # noqa: S311 - reproducible data, not secrets
 
 

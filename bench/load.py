@@ -336,6 +336,8 @@ def main() -> None:
     from neighbors.models import Group
 
     call_command("migrate", verbosity=0)
+    # gunicorn serves the pages with the manifest of STATIC_ROOT (unchanged files are skipped).
+    call_command("collectstatic", "--noinput", verbosity=0)
     if args.reseed:
         Group.objects.filter(slug=GROUP_SLUG).delete()
     if not Group.objects.filter(slug=GROUP_SLUG).exists():

@@ -178,7 +178,7 @@ def main() -> None:
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("DATABASE_URL must name a PostgreSQL database (the bench measures its index).")
-    prepare(slug="bench-", reseed=args.reseed, seed=seed)
+    prepare(slug="bench-", reseed=args.reseed, seed=seed, seeded_slug="bench-0")
     requests = list(
         HelpRequest.objects.filter(status=Status.OPEN, block__group__slug__startswith="bench-")
         .select_related("block__group", "neighbor")
