@@ -9,12 +9,11 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests import factories
-from tests.browser.test_desk import check_desk_page
+from tests.browser.test_desk import _sign_in, check_desk_page
 from users.services import second_factor_confirm, second_factor_setup_start
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "pass-Word-123"
 URL = "/accounts/two-factor/"
 
 
@@ -25,14 +24,6 @@ def _required(settings):
 
 def code_for(device) -> str:
     return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
-
-
-def _sign_in(page, base_url: str, login: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Phone number or username").fill(login)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
 
 
 def test_set_up_wrong_code_and_recovery_codes_are_accessible(
