@@ -101,13 +101,17 @@ def person_entries(person) -> QuerySet[LogEntry]:
     return entries.select_related("actor", "content_type").order_by("-timestamp", "-pk")
 
 
+_REVERSE = object()
+
+
 def _field(model, name):
-    """The model's own field of that name (not a reverse relation of the same name)."""
+    """The model's own field of that name; _REVERSE for a relation from another model
+    (auditlog lists those, empty, on a new object's entry); None when there is none."""
     try:
         field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
-    return field if getattr(field, "concrete", False) or field.many_to_many else None
+    return field if getattr(field, "concrete", False) or field.many_to_many else _REVERSE
 
 
 def _pk(field, value):
@@ -130,7 +134,7 @@ def history_rows(entries) -> None:
         model = entry.content_type.model_class()
         for name, values in entry.changes_dict.items():
             field = _field(model, name)
-            if field is not None and field.many_to_one and isinstance(values, list):
+            if field not in (None, _REVERSE) and field.many_to_one and isinstance(values, list):
                 wanted[field.related_model].update(
                     pk for pk in (_pk(field, v) for v in values if v != "None") if pk is not None
                 )
@@ -149,6 +153,8 @@ def history_rows(entries) -> None:
         entry.rows = []
         for name, values in entry.changes_dict.items():
             field = _field(model, name)
+            if field is _REVERSE:
+                continue
             label = str(field.verbose_name) if field is not None else name
             if isinstance(values, dict):  # many-to-many: what was added or removed
                 operation = values.get("operation", "")
