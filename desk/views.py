@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from covidarnost import permissions
 from desk import charts, maps, selectors
+from requests.selectors import times_to_claim
 
 # (attribute of WeekTimes, legend, css class) of each chart's two lines.
 CLAIM_SERIES = [
@@ -69,9 +70,11 @@ def group_dashboard(request, pk):
     group = permissions.get_group_for_desk(user, pk)
     now = timezone.now()
     lines = permissions.can_see_desk_lines(user, group)
+    # The groups' times to claim, read once for every "overdue" filter of the page.
+    slas = times_to_claim()
     context = {
         "group": group,
-        "figures": selectors.group_figures(groups=[group], now=now)[0],
+        "figures": selectors.group_figures(groups=[group], now=now, slas=slas)[0],
         "coverage": selectors.coverage(group=group, now=now),
         "lines": lines,
         "now": now,
@@ -79,7 +82,7 @@ def group_dashboard(request, pk):
         **_charts([group.pk], now),
     }
     if lines:
-        context["work"] = selectors.todays_work(group=group, now=now)
+        context["work"] = selectors.todays_work(group=group, now=now, slas=slas)
         owed = selectors.reimbursements_owed(group=group)
         context["owed"] = owed
     return render(request, "desk/group.html", context)

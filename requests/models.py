@@ -373,6 +373,22 @@ class HelpRequest(models.Model):
             models.Index(fields=["volunteer", "status"], name="hr_volunteer_status"),
             # The desk's weekly response times: a group's requests of the last eight weeks.
             models.Index(fields=["block", "created_at"], name="hr_block_created"),
+            # The desk's figures (desk.selectors.group_figures): delivered today / this week,
+            # one arm of its OR with the unfinished (hr_status_block_created) and owed ones.
+            models.Index(
+                fields=["delivered_at", "block"],
+                name="hr_delivered_block",
+                condition=models.Q(status="delivered"),
+            ),
+            # Reimbursements owed (requests.selectors.reimbursement_owed_q): the desk's totals
+            # and per-volunteer list (desk.selectors.reimbursements_owed, group_figures).
+            models.Index(
+                fields=["block"],
+                name="hr_owed_block",
+                condition=models.Q(
+                    status="delivered", paid_by="volunteer", reimbursed_at__isnull=True
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -184,12 +184,22 @@ def is_overdue(help_request: HelpRequest, *, now=None) -> bool:
     return deadline is not None and deadline <= (now or timezone.now())
 
 
-def overdue_requests(queryset: QuerySet[HelpRequest] | None = None, *, now=None):
+def times_to_claim() -> list[tuple[int, int]]:
+    """The distinct (sla_minutes, urgent_sla_minutes) of the groups, for overdue_requests."""
+    return list(
+        Group.objects.values_list("sla_minutes", "urgent_sla_minutes").distinct().order_by()
+    )
+
+
+def overdue_requests(
+    queryset: QuerySet[HelpRequest] | None = None, *, now=None, slas: list | None = None
+):
     """The requests of queryset that are overdue now: overdue_at's rule as one SQL filter.
 
     Returns the queryset annotated with `opened_at` (so is_overdue on its rows needs no query).
     Reads the distinct times to claim of the groups (one small query), because the database
-    cannot add minutes to a date the same way on SQLite and PostgreSQL.
+    cannot add minutes to a date the same way on SQLite and PostgreSQL; a caller filtering
+    several times in one page passes them once as `slas` (times_to_claim()).
     """
     now = now or timezone.now()
     queryset = with_opened_at(HelpRequest.objects.all() if queryset is None else queryset)
@@ -203,8 +213,7 @@ def overdue_requests(queryset: QuerySet[HelpRequest] | None = None, *, now=None)
         )
     )
     waited = Q(pk__in=[])
-    times_to_claim = Group.objects.values_list("sla_minutes", "urgent_sla_minutes").distinct()
-    for sla, urgent_sla in times_to_claim.order_by():
+    for sla, urgent_sla in times_to_claim() if slas is None else slas:
         waited |= Q(block__group__sla_minutes=sla, block__group__urgent_sla_minutes=urgent_sla) & (
             urgent & Q(opened_at__lte=now - timedelta(minutes=urgent_sla))
             | ~urgent & Q(opened_at__lte=now - timedelta(minutes=sla))
