@@ -167,7 +167,9 @@ def history_rows(entries) -> None:
                 if field is not None and field.many_to_one and value != "None":
                     value = names[field.related_model].get(_pk(field, value), value)
                 elif field is not None and field.choices:
-                    value = dict(field.flatchoices).get(value, value)
+                    # The log keeps values as text: "5" is the choice 5 (a weekday).
+                    labels = {str(key): label for key, label in field.flatchoices}
+                    value = labels.get(str(value), value)
                 shown.append("—" if value in ("None", "", None) else str(value))
             entry.rows.append((label, *shown[:2]))
 

@@ -212,7 +212,8 @@ def test_profile_page_queries_are_bounded(
         volunteer.blocks.add(factories.BlockFactory(group=group, code=code))
     volunteer_client.get("/profile/")  # warm the per-process caches
 
-    with django_assert_max_num_queries(8):
+    # Session, user, profile, slots, blocks: whatever the number of slots and blocks.
+    with django_assert_max_num_queries(5):
         response = volunteer_client.get("/profile/")
     assert response.status_code == 200
 
@@ -252,3 +253,23 @@ def test_anonymous_is_sent_to_sign_in(client, db):
     response = client.post("/profile/", {**BASE, **_rows(([1], "09:00", "10:00"))})
     assert response.status_code == 302
     assert WeeklySlot.objects.count() == 0
+
+
+def test_slot_changes_are_in_the_volunteers_history_and_go_with_erasure(
+    volunteer_client, volunteer, organizer
+):
+    from privacy.audit import history_rows, person_entries
+    from privacy.person_data import volunteer_erase
+
+    volunteer_client.post("/profile/", {**BASE, **_rows(([5], "10:00", "14:00"))})
+    volunteer_client.post("/profile/", {**BASE, **_rows(([6], "10:00", "14:00"))})
+
+    entries = [e for e in person_entries(volunteer) if e.content_type.model == "weeklyslot"]
+    assert len(entries) == 3
+    history_rows(entries)
+    # The day by its name, not its number.
+    assert any(str(row[2]) in ("Saturday", "Суббота") for entry in entries for row in entry.rows)
+
+    volunteer_erase(volunteer=volunteer, actor=organizer)
+    assert not LogEntry.objects.get_for_model(WeeklySlot).exists()
+    assert _slots(volunteer) == []
