@@ -214,9 +214,13 @@ def _nearest_of_fetched(
 ) -> list[tuple[float, dict]] | None:
     """The true top `limit` from rows fetched in `<->` order (at most `fetch`), or None.
 
-    None means the rows cannot prove it: fetch more. Rows carry "planar", the `<->` value.
+    None means the rows cannot prove it: fetch more. Rows carry "planar", the `<->` value,
+    and may carry "in_slot" (False: outside their weekly slots now, so not a candidate; they
+    still count for the walk's bound).
     """
-    found = _nearby(rows, latitude, longitude, radius_m)
+    found = _nearby(
+        [row for row in rows if row.get("in_slot", True)], latitude, longitude, radius_m
+    )
     if len(rows) < fetch:
         return found[:limit]
     # Every row not fetched is at least this far away (great-circle).
@@ -354,13 +358,19 @@ _PG_ELIGIBLE = f"""
     AND NOT EXISTS (
         SELECT 1 FROM {_OFFERS} o
         WHERE o.help_request_id = %(request)s AND o.volunteer_id = v.id
-    )
-    AND (NOT EXISTS (SELECT 1 FROM {_SLOTS} s WHERE s.volunteer_id = v.id)
-        OR EXISTS (
-            SELECT 1 FROM {_SLOTS} s
-            WHERE s.volunteer_id = v.id AND s.weekday = %(weekday)s
-                AND s.{_SLOT_START} <= %(moment)s AND s.{_SLOT_END} > %(moment)s
-        ))"""  # noqa: S608 - constants only
+    )"""  # noqa: S608 - constants only
+# Inside a weekly slot now: no slot at all (NULL) means any time, else one must hold the moment.
+# One aggregate over the volunteer's own slots (the unique (volunteer, weekday, start) index).
+# The nearest branch selects it as a column, which PostgreSQL evaluates after ORDER BY … LIMIT
+# (an expensive output column waits for the limit), and Python drops the rows outside a slot
+# (_nearest_of_fetched). In the walk's WHERE its cost made the walk look dear: the generic plan
+# sorted the whole group instead (≈60-190 ms a match on the bench, against ≈3 ms); written as
+# NOT EXISTS … OR EXISTS …, PostgreSQL hashed the whole slot table first.
+_PG_IN_SLOT = f"""COALESCE((
+        SELECT bool_or(s.weekday = %(weekday)s
+            AND s.{_SLOT_START} <= %(moment)s AND s.{_SLOT_END} > %(moment)s)
+        FROM {_SLOTS} s WHERE s.volunteer_id = v.id
+    ), TRUE)"""  # noqa: S608 - constants only
 _PG_SKILL = """
     AND (NOT %(legal)s OR v.does_legal_consultation)
     AND (NOT %(psychological)s OR v.does_psychological_consultation)
@@ -374,7 +384,8 @@ _PG_PLANAR = "point(v.base_longitude, v.base_latitude) <-> point(%(lon)s, %(lat)
 # own radius (their planar lower bound is already past it) are skipped in the walk, unless
 # they are past the group's radius too: those still end the walk at the LIMIT.
 _PG_NEAREST = f"""
-    (SELECT 'nearest' AS source, {_PG_PLANAR} AS planar, {_PG_COLUMNS}
+    (SELECT 'nearest' AS source, {_PG_PLANAR} AS planar, {_PG_IN_SLOT} AS in_slot,
+    {_PG_COLUMNS}
     {_PG_FROM}
     WHERE v.base_latitude IS NOT NULL AND {_PG_ELIGIBLE}{_PG_SKILL}
         AND (v.radius_km IS NULL
@@ -383,10 +394,10 @@ _PG_NEAREST = f"""
     ORDER BY planar
     LIMIT {{fetch:d}})"""
 _PG_BLOCK = f"""
-    SELECT 'block', NULL::float8, {_PG_COLUMNS}
+    SELECT 'block', NULL::float8, TRUE, {_PG_COLUMNS}
     {_PG_FROM}
     JOIN {_VOLUNTEER_BLOCKS} vb ON vb.volunteer_id = v.id AND vb.block_id = %(block)s
-    WHERE {_PG_ELIGIBLE}{_PG_SKILL}"""
+    WHERE {_PG_ELIGIBLE}{_PG_SKILL} AND {_PG_IN_SLOT}"""
 # The neighbour's previous helper and, for an occurrence of a recurring request, whoever did
 # the previous occurrence ('first'): offered it before anyone else.
 _PG_FIRST_CHOICE = f"""(
@@ -394,7 +405,7 @@ _PG_FIRST_CHOICE = f"""(
         WHERE o.help_request_id = %(request)s)"""  # noqa: S608 - constants only
 _PG_PREVIOUS = f"""
     SELECT CASE WHEN v.id = {_PG_FIRST_CHOICE} THEN 'first' ELSE 'previous' END,
-        NULL::float8, {_PG_COLUMNS}
+        NULL::float8, TRUE, {_PG_COLUMNS}
     {_PG_FROM}
     WHERE v.id IN ((
         SELECT p.volunteer_id FROM {_REQUESTS} p
@@ -402,7 +413,8 @@ _PG_PREVIOUS = f"""
             AND p.id <> %(request)s
         ORDER BY p.delivered_at DESC
         LIMIT 1
-    ), {_PG_FIRST_CHOICE}) AND {_PG_ELIGIBLE}{_PG_SKILL}"""  # noqa: S608 - constants only
+    ), {_PG_FIRST_CHOICE}) AND {_PG_ELIGIBLE}{_PG_SKILL}
+        AND {_PG_IN_SLOT}"""  # noqa: S608 - constants only
 
 
 _PG_STATEMENT = "\nUNION ALL\n".join((_PG_NEAREST, _PG_BLOCK, _PG_PREVIOUS))
@@ -437,6 +449,12 @@ _PG_ARGUMENTS = ", ".join(f"%({name})s" for name in _PG_PARAMS)
 _prepared_on: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 # SQLSTATEs: no such prepared statement (e.g. after DISCARD ALL); already prepared.
 _NOT_PREPARED, _ALREADY_PREPARED = "26000", "42P05"
+# No JIT compilation for a statement that runs in milliseconds. PostgreSQL decides on JIT from
+# the plan's estimated cost, and the nearest-first walk is costed as a scan of the whole
+# partial index: with the weekly-slot check per row the estimate passed jit_above_cost, and
+# compiling took ≈140 ms on every execution of the cached plan (bench/match.py), against ≈3 ms
+# for the match. Sent with each statement, as plan_cache_mode is (below).
+_NO_JIT = "SET jit = off;\n"
 
 
 def _execute_candidates(cursor, params: dict, *, fetch: int) -> list[tuple]:
@@ -446,13 +464,13 @@ def _execute_candidates(cursor, params: dict, *, fetch: int) -> list[tuple]:
     the database session: behind a pooler in transaction mode set MATCHING["PREPARED"] False.
     """
     if not matching_settings().get("PREPARED", True):
-        cursor.execute(_PG_STATEMENT.format(fetch=fetch), params)
+        cursor.execute(_NO_JIT + _PG_STATEMENT.format(fetch=fetch), params)
         return cursor.fetchall()
     raw = connection.connection
     name = f"covidarnost_match_{_PG_HASH}_{fetch:d}"
     # One round trip; SET rather than SET LOCAL, which needs a transaction. A SET made in a
     # transaction that rolls back is undone, hence sent each time (it costs microseconds).
-    execute = f"SET plan_cache_mode = force_generic_plan;\nEXECUTE {name}({_PG_ARGUMENTS})"
+    execute = f"{_NO_JIT}SET plan_cache_mode = force_generic_plan;\nEXECUTE {name}({_PG_ARGUMENTS})"
     for attempt in range(2):
         names = _prepared_on.setdefault(raw, set())
         sql = execute
@@ -505,10 +523,12 @@ def _collect_postgres(
     with connection.cursor() as cursor:
         while True:
             fetched = []
-            for source, planar, *values in _execute_candidates(cursor, params, fetch=fetch):
+            rows_fetched = _execute_candidates(cursor, params, fetch=fetch)
+            for source, planar, in_slot, *values in rows_fetched:
                 row = dict(zip(FIELDS, values, strict=True))
                 if source == "nearest":
                     row["planar"] = planar
+                    row["in_slot"] = in_slot
                     fetched.append(row)
                 else:
                     _row, same_block, helped = rows.get(row["pk"], (row, False, False))

@@ -300,3 +300,16 @@ def test_a_statement_dropped_by_the_server_is_prepared_again(group, block, help_
 
     assert rank_candidates(help_request) == first
     assert len(first) == 5
+
+
+@pytest.mark.parametrize("prepared", [True, False])
+def test_the_statement_is_not_jit_compiled(group, block, help_request, settings, prepared):
+    # Compiling cost ≈140 ms a match once the estimate passed jit_above_cost (requests.matching).
+    settings.MATCHING = {**settings.MATCHING, "PREPARED": prepared}
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = on")
+    _near_volunteers(group, block, 5)
+    rank_candidates(_loaded(help_request))
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
