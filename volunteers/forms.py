@@ -163,8 +163,13 @@ class AvailabilityForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
-    def __init__(self, *args, allowed: int = MAX_TASK_LIMIT, **kwargs):
+    def __init__(self, *args, allowed: int = MAX_TASK_LIMIT, locked_skills=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # Skills only organizers turn on (volunteers.services.SKILLS_ORGANIZERS_CONFIRM),
+        # shown greyed while off: a disabled field keeps its initial value whatever is posted.
+        for name in locked_skills:
+            self.fields[name].disabled = True
+            self.fields[name].help_text = _("Your organizers turn this on: ask them.")
         # The organizers' limit: the volunteer may choose fewer, never more (the service
         # checks again).
         field = self.fields["max_open_tasks"]

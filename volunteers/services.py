@@ -224,6 +224,9 @@ SELF_SET_SKILLS = (
     "does_legal_consultation",
     "does_psychological_consultation",
 )
+# Consultations carry confidential notes (permissions.can_see_request_notes): a volunteer may
+# stop giving them, but only the group's organizers say who starts.
+SKILLS_ORGANIZERS_CONFIRM = ("does_legal_consultation", "does_psychological_consultation")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})?$")
 
 
@@ -373,6 +376,15 @@ def volunteer_update_availability(
     for name, value in (skills or {}).items():
         if name not in SELF_SET_SKILLS:
             raise ValidationError({name: _("Not a skill volunteers set themselves.")})
+        if (
+            value
+            and not getattr(volunteer, name)
+            and name in SKILLS_ORGANIZERS_CONFIRM
+            and not permissions.can_manage_group(actor)
+        ):
+            raise ValidationError(
+                {name: _("Your organizers say who gives consultations: ask them to add you.")}
+            )
         setattr(volunteer, name, bool(value))
         fields.append(name)
     volunteer.full_clean(validate_unique=False, validate_constraints=False)

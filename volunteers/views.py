@@ -427,8 +427,15 @@ def safety_protocol(request, profile):
 def profile(request, volunteer):
     slots = list(volunteer.weekly_slots.all())
     slot_rows_initial = weekly_slot_rows(slots=slots)
+    locked_skills = [
+        name
+        for name in volunteer_services.SKILLS_ORGANIZERS_CONFIRM
+        if not getattr(volunteer, name)
+    ]
     if request.method == "POST":
-        form = forms.AvailabilityForm(request.POST, allowed=volunteer.max_open_tasks_allowed)
+        form = forms.AvailabilityForm(
+            request.POST, allowed=volunteer.max_open_tasks_allowed, locked_skills=locked_skills
+        )
         slot_rows = forms.WeeklySlotRows(request.POST, initial=slot_rows_initial)
         # Both validated, so every error shows at once.
         if all([form.is_valid(), slot_rows.is_valid()]):
@@ -450,6 +457,7 @@ def profile(request, volunteer):
     else:
         form = forms.AvailabilityForm(
             allowed=volunteer.max_open_tasks_allowed,
+            locked_skills=locked_skills,
             initial={name: getattr(volunteer, name) for name in forms.AvailabilityForm.base_fields},
         )
         slot_rows = forms.WeeklySlotRows(initial=slot_rows_initial)

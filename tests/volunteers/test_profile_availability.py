@@ -159,7 +159,8 @@ def test_volunteer_sets_skills_and_languages(volunteer_client, volunteer):
     volunteer.refresh_from_db()
     assert volunteer.has_car is True
     assert volunteer.does_pharmacy is False
-    assert volunteer.does_legal_consultation is True
+    # Consultations are turned on by organizers only: the ticked box is ignored.
+    assert volunteer.does_legal_consultation is False
     assert volunteer.does_psychological_consultation is False
     assert volunteer.languages == "ru, en, uz"
     text = page_text(volunteer_client.get("/profile/"))
@@ -273,3 +274,39 @@ def test_slot_changes_are_in_the_volunteers_history_and_go_with_erasure(
     volunteer_erase(volunteer=volunteer, actor=organizer)
     assert not LogEntry.objects.get_for_model(WeeklySlot).exists()
     assert _slots(volunteer) == []
+
+
+def test_volunteer_cannot_make_themselves_a_consultant(volunteer):
+    # Consultation notes are confidential: who gives consultations is the organizers' call.
+    with pytest.raises(ValidationError) as error:
+        volunteer_update_availability(
+            volunteer=volunteer,
+            is_available=True,
+            max_open_tasks=1,
+            skills={"does_legal_consultation": True},
+        )
+    assert "does_legal_consultation" in error.value.message_dict
+    volunteer.refresh_from_db()
+    assert volunteer.does_legal_consultation is False
+
+
+def test_organizer_makes_a_volunteer_a_consultant_and_the_volunteer_may_stop(
+    volunteer_client, volunteer, organizer
+):
+    volunteer_update_availability(
+        volunteer=volunteer,
+        is_available=True,
+        max_open_tasks=1,
+        skills={"does_psychological_consultation": True},
+        actor=organizer,
+    )
+    volunteer.refresh_from_db()
+    assert volunteer.does_psychological_consultation is True
+
+    page = page_text(volunteer_client.get("/profile/"))
+    assert page.count("disabled") == 1  # the legal one, still off, is greyed
+
+    response = volunteer_client.post("/profile/", BASE)  # the box left unticked
+    assert response.status_code == 302
+    volunteer.refresh_from_db()
+    assert volunteer.does_psychological_consultation is False
