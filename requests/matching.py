@@ -454,7 +454,12 @@ _NOT_PREPARED, _ALREADY_PREPARED = "26000", "42P05"
 # partial index: with the weekly-slot check per row the estimate passed jit_above_cost, and
 # compiling took ≈140 ms on every execution of the cached plan (bench/match.py), against ≈3 ms
 # for the match. Sent with each statement, as plan_cache_mode is (below).
-_NO_JIT = "SET jit = off;\n"
+# No parallel workers either: in the generic plan, a parallel scan of the group's volunteers
+# with a sort looked cheaper than the walk once the data shifted (≈45 ms a match on the
+# bench after a reseed, against ≈2 ms for the walk), and starting workers costs more than
+# the whole statement. Both settings stay on the connection (SET, not SET LOCAL), which in
+# production is a Celery worker's.
+_NO_JIT = "SET jit = off;\nSET max_parallel_workers_per_gather = 0;\n"
 
 
 def _execute_candidates(cursor, params: dict, *, fetch: int) -> list[tuple]:
