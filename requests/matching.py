@@ -433,13 +433,14 @@ _PG_PARAMS = (
     "weekday",
     "moment",
 )
-# Planning the statement takes longer than running it (≈1.7 ms against ≈1.4 ms on the
-# bench), so it is prepared once per database connection and per LIMIT (a constant). Left
-# to choose, PostgreSQL keeps planning each execution for its parameters (the estimates
-# favour it), though the generic plan is the same walk of the same indexes: each execution
-# asks for the generic plan. plan_cache_mode only concerns prepared statements, which
-# nothing else here uses. The name carries a hash of the text: a connection that outlives
-# a code change never runs an older statement.
+# Prepared once per database connection and per LIMIT (a constant), which saves parsing; each
+# execution is planned for its parameters (plan_cache_mode = force_custom_plan). The generic
+# plan was faster while it held (≈1.8 ms p95 on the bench, against ≈7 ms planned each time)
+# but it rests on estimates of a third of rows kept per parameter filter: after a reseed of
+# the bench, or with a LIMIT a little above the first fetch, it chose a sort of the whole
+# group over the nearest-first walk (≈45-60 ms a match). plan_cache_mode only concerns
+# prepared statements, which nothing else here uses. The name carries a hash of the text: a
+# connection that outlives a code change never runs an older statement.
 _PG_HASH = hashlib.sha256(_PG_STATEMENT.encode()).hexdigest()[:12]
 _PG_POSITIONAL = re.sub(
     r"%\((\w+)\)s", lambda match: f"${_PG_PARAMS.index(match[1]) + 1}", _PG_STATEMENT
@@ -454,7 +455,7 @@ _NOT_PREPARED, _ALREADY_PREPARED = "26000", "42P05"
 # partial index: with the weekly-slot check per row the estimate passed jit_above_cost, and
 # compiling took ≈140 ms on every execution of the cached plan (bench/match.py), against ≈3 ms
 # for the match. Sent with each statement, as plan_cache_mode is (below).
-# No parallel workers either: in the generic plan, a parallel scan of the group's volunteers
+# No parallel workers either: in a generic plan, a parallel scan of the group's volunteers
 # with a sort looked cheaper than the walk once the data shifted (≈45 ms a match on the
 # bench after a reseed, against ≈2 ms for the walk), and starting workers costs more than
 # the whole statement. Both settings stay on the connection (SET, not SET LOCAL), which in
@@ -475,7 +476,7 @@ def _execute_candidates(cursor, params: dict, *, fetch: int) -> list[tuple]:
     name = f"covidarnost_match_{_PG_HASH}_{fetch:d}"
     # One round trip; SET rather than SET LOCAL, which needs a transaction. A SET made in a
     # transaction that rolls back is undone, hence sent each time (it costs microseconds).
-    execute = f"{_NO_JIT}SET plan_cache_mode = force_generic_plan;\nEXECUTE {name}({_PG_ARGUMENTS})"
+    execute = f"{_NO_JIT}SET plan_cache_mode = force_custom_plan;\nEXECUTE {name}({_PG_ARGUMENTS})"
     for attempt in range(2):
         names = _prepared_on.setdefault(raw, set())
         sql = execute

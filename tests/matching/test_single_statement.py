@@ -329,3 +329,14 @@ def test_the_statement_runs_without_parallel_workers(
     with connection.cursor() as cursor:
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone()[0] == "0"
+
+
+def test_each_match_is_planned_for_its_own_parameters(group, block, help_request, settings):
+    # The generic plan, estimated without the parameters, flipped to a sort of the whole group
+    # (requests.matching): the prepared statement is planned for each execution.
+    settings.MATCHING = {**settings.MATCHING, "PREPARED": True}
+    _near_volunteers(group, block, 5)
+    rank_candidates(_loaded(help_request))
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_custom_plan"
