@@ -111,6 +111,17 @@ def _apply(
     return help_request
 
 
+# A due date more than a year from now is a typo (2062 for 2026), whoever enters it; it also
+# keeps every date the API answers with in RFC 3339 (before 1920 Moscow's offset had seconds).
+DUE_AT_WINDOW = timedelta(days=366)
+
+
+def check_due_at(due_at) -> None:
+    """Refuse a due date more than DUE_AT_WINDOW before or after now (the one rule)."""
+    if due_at is not None and abs(due_at - timezone.now()) > DUE_AT_WINDOW:
+        raise ValidationError({"due_at": _("Give a date at most a year from now.")})
+
+
 @transaction.atomic
 def help_request_create(
     *,
@@ -153,6 +164,7 @@ def help_request_create(
             return existing, False
     if offered_kind(block.group_id, kind) is None:
         raise ValidationError({"kind": _("Choose one of the kinds your group offers.")})
+    check_due_at(due_at)
     if neighbor is None:
         if not neighbor_data:
             raise ValidationError({"neighbor": _("Say who the request is for.")})

@@ -7,9 +7,7 @@ model instances: no ModelSerializer introspection on list endpoints.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.utils import timezone
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -30,6 +28,7 @@ from requests.models import (
     Status,
     Urgency,
 )
+from requests.services import check_due_at
 
 # Kinds are data: each group offers the built-ins and its own. The schema documents the
 # built-in slugs; which ones a group offers is checked against requests.kinds.
@@ -40,7 +39,6 @@ KIND_HELP = format_lazy(
 
 
 # How far from now a request's due date may be, either way.
-DUE_AT_WINDOW = timedelta(days=366)
 
 
 def kind_field(**kwargs) -> serializers.CharField:
@@ -104,10 +102,12 @@ class RequestInput(serializers.Serializer):
     )
 
     def validate_due_at(self, value):
-        # A typo guard (year 2062 for 2026), which also keeps every date the API answers
-        # with in RFC 3339: before 1920 Moscow's offset had seconds (+02:30:17).
-        if value is not None and abs(value - timezone.now()) > DUE_AT_WINDOW:
-            raise serializers.ValidationError(_("Give a date at most a year from now."))
+        # The service's rule (requests.services.check_due_at), checked here too so that the
+        # answer names the field before anything else is looked at.
+        try:
+            check_due_at(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict["due_at"]) from error
         return value
 
     def validate(self, attrs):

@@ -217,3 +217,17 @@ def test_saving_takes_a_constant_number_of_queries(
     with django_assert_max_num_queries(40):
         response = post(client, request_data(resident=str(caller.pk)))
     assert response.status_code == 302
+
+
+def test_a_due_date_years_away_is_refused_as_in_the_api(signed_in, operator, caller):
+    # One rule for the desk and the API (requests.services.check_due_at): 2062 typed for 2026.
+    data = request_data(resident=str(caller.pk), due_at="2062-12-03T12:00", details="Творог")
+    response = post(signed_in(operator), data, "?phone=89211234567")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert (
+        "Give a date at most a year from now." in page
+        or "Укажите дату не дальше года от сегодняшнего дня." in page
+    )
+    assert "Творог</textarea>" in page
+    assert not HelpRequest.objects.exists()
