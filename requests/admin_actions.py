@@ -45,7 +45,7 @@ def _ask(model_admin, request, queryset, *, form, title, action, button):
         "title": title,
         "opts": model_admin.model._meta,
         "form": form,
-        "help_requests": queryset.select_related("block"),
+        "items": queryset.select_related("block"),
         "action_name": action,
         "button": button,
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,

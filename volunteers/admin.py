@@ -557,7 +557,7 @@ class VolunteerAdmin(
             "title": self.get_actions(request)[action][2],
             "opts": self.model._meta,
             "form": form,
-            "volunteers": queryset.select_related("user"),
+            "items": queryset.select_related("user"),
             "action": action,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "media": self.media + form.media,

@@ -46,7 +46,11 @@ def test_give_asks_for_the_volunteer_then_gives(login, request, help_request, wa
     client = login(staff)
     asked = _post(client, "give_to_volunteer", [help_request])
     assert asked.status_code == 200
-    assert "Пётр Кузнецов" in asked.content.decode()
+    page = asked.content.decode()
+    assert "Пётр Кузнецов" in page
+    # The page lists the selected requests and sends them on with the answer.
+    assert f"{help_request.short_id} · {help_request.block.code}" in page
+    assert f'name="_selected_action" value="{help_request.pk}"' in page
     help_request.refresh_from_db()
     assert help_request.status == Status.OPEN
 

@@ -136,6 +136,11 @@ def test_verify_action_asks_how_first(client, organizer, pending_volunteer, volu
     asked = client.post(LIST, {"action": "verify", "_selected_action": [pending_volunteer.pk]})
     assert asked.status_code == 200
     assert "vouched_by" in asked.context["form"].fields
+    page = asked.content.decode()
+    # The page lists the selected volunteers with their state and sends them on.
+    user = pending_volunteer.user
+    assert f"<li>{user.get_full_name() or user.username} (" in page
+    assert f'name="_selected_action" value="{pending_volunteer.pk}"' in page
     pending_volunteer.refresh_from_db()
     assert pending_volunteer.status == VolunteerStatus.PENDING
 
