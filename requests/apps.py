@@ -29,13 +29,14 @@ class RequestsConfig(AppConfig):
 
         from neighbors.models import Block
         from requests import list_cache_receivers as on
-        from requests.models import HelpRequest
+        from requests.models import HelpRequest, RequestKind
         from volunteers.models import Volunteer
 
         for signal in (post_save, post_delete):
             signal.connect(on.on_help_request_saved, sender=HelpRequest, dispatch_uid="tl-hr")
             signal.connect(on.on_block_saved, sender=Block, dispatch_uid="tl-block")
             signal.connect(on.on_volunteer_saved, sender=Volunteer, dispatch_uid="tl-vol")
+            signal.connect(on.on_request_kind_changed, sender=RequestKind, dispatch_uid="tl-kind")
         m2m_changed.connect(
             on.on_volunteer_blocks_changed, sender=Volunteer.blocks.through, dispatch_uid="tl-m2m"
         )

@@ -4,7 +4,7 @@ The list is read far more often than it changes (every volunteer opens it again 
 request changes a few times in its life), and building it costs four SQL queries and most of
 the page's rendering. Each group has a version number in the cache; every change that can
 alter a list of the group bumps it (help-request transitions and saves, blocks, volunteers'
-blocks and settings), and an entry is used only while its version is current. Entries also
+blocks and settings, the group's kinds of request), and an entry is used only while its version is current. Entries also
 expire after TASK_LIST_CACHE_SECONDS, a bound on staleness should a change ever bypass the
 bumps (a raw UPDATE, or a bump lost while Redis was down).
 
@@ -35,13 +35,18 @@ def _entry_key(group_id: int, parts: tuple) -> str:
     return f"tasklist:{group_id}:{digest}"
 
 
-def kinds_part(kinds) -> tuple:
-    """The kinds a volunteer's list depends on (selectors.TaskKinds), in a stable form: any
-    change to the kinds (a new one, a renamed one, a consultant's rights) changes the key."""
+def volunteer_part(volunteer) -> tuple:
+    """What of the volunteer their list depends on, for the entry's key. The rest bumps the
+    group's version: their blocks, the group's kinds, the requests. The consultation skills
+    decide which kinds they see (permissions.kinds_hidden_from); they are in the key as well as
+    bumping, so a change that skips the signals is not served a list of other kinds."""
     return (
-        tuple((slug, str(label)) for slug, label in kinds.choices),
-        tuple(sorted(kinds.hidden)),
-        tuple(sorted(kinds.confidential)),
+        volunteer.pk,
+        volunteer.is_available,
+        volunteer.base_latitude,
+        volunteer.base_longitude,
+        volunteer.does_legal_consultation,
+        volunteer.does_psychological_consultation,
     )
 
 

@@ -26,6 +26,12 @@ class UsernameOrPhoneBackend(ModelBackend):
         return None
 
     def get_user(self, user_id):
-        # The group comes along: permissions.group_locked() reads it on every request.
-        user = get_user_model()._default_manager.select_related("group").filter(pk=user_id).first()
+        # The group and the volunteer profile come along: permissions.group_locked() and the
+        # role checks (permissions.volunteer_profile) read them on nearly every request.
+        user = (
+            get_user_model()
+            ._default_manager.select_related("group", "volunteer")
+            .filter(pk=user_id)
+            .first()
+        )
         return user if user is not None and self.user_can_authenticate(user) else None

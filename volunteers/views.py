@@ -100,31 +100,26 @@ def _not_a_volunteer(request):
 
 @volunteer_page
 def task_list(request, volunteer):
-    kinds = task_kinds(volunteer=volunteer)
-    form = forms.KindFilterForm(request.GET or None, kinds=kinds.choices)
-    kind = form.cleaned_data["kind"] if form.is_valid() else ""
-    # The same list for the same volunteer, kinds, filter, page and language until the group
-    # changes (requests.list_cache).
-    cacheable = not form.errors
+    # The same list for the same volunteer, filter, page and language until the group changes
+    # (requests.list_cache). A hit needs neither the group's kinds nor the list: the raw filter
+    # is in the key, an invalid one is never stored, and a change of kinds bumps the group.
+    kind_asked, page_asked = request.GET.get("kind", ""), request.GET.get("page", "")
     parts = (
         "page",
-        volunteer.pk,
-        volunteer.is_available,
-        volunteer.base_latitude,
-        volunteer.base_longitude,
+        *list_cache.volunteer_part(volunteer),
         get_language(),
-        list_cache.kinds_part(kinds),
-        kind,
-        request.GET.get("page", ""),
+        kind_asked,
+        page_asked,
     )
-    version, content = (
-        list_cache.lookup(group_id=volunteer.group_id, parts=parts) if cacheable else (None, None)
-    )
+    version, content = list_cache.lookup(group_id=volunteer.group_id, parts=parts)
     if content is None:
+        kinds = task_kinds(volunteer=volunteer)
+        form = forms.KindFilterForm(request.GET or None, kinds=kinds.choices)
+        kind = form.cleaned_data["kind"] if form.is_valid() else ""
         tasks = tasks_for_volunteer(
             volunteer=volunteer, kind=kind or None, hidden_kinds=kinds.hidden
         ).only(*LIST_FIELDS)
-        page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(tasks, PAGE_SIZE).get_page(page_asked or None)
         content = render_to_string(
             "volunteers/_task_list_content.html",
             {
@@ -135,7 +130,7 @@ def task_list(request, volunteer):
                 "page_query": urlencode({"kind": kind}) + "&" if kind else "",
             },
         )
-        if cacheable:
+        if not form.errors:
             list_cache.store(
                 group_id=volunteer.group_id, parts=parts, version=version, value=content
             )

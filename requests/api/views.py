@@ -178,22 +178,38 @@ def _without_private_notes(data: dict, help_request, user, confidential=None) ->
     return data
 
 
-def task_data(task, *, user, volunteer, distance_m=None, confidential=None) -> dict:
-    """The task as this volunteer may see it: personal details only while they hold it, and
-    a consultation's notes only for the consultant holding it.
+def tasks_data(tasks, *, user, volunteer, confidential=None) -> list[dict]:
+    """The tasks as this volunteer may see them, in their order: personal details only while
+    they hold it, and a consultation's notes only for the consultant holding it.
+
+    Each task needs `distance_m` set (None without a base). The tasks shown with details and
+    those shown without are each serialised by one serializer: DRF copies a serializer's fields
+    for every instance, which cost more than the rest of an API list.
     """
+    tasks = list(tasks)
+    for task in tasks:
+        task.held_by_me = task.volunteer_id == volunteer.pk
+        # One rule for the web page and the API: permissions.task_fields_visible.
+        visible = permissions.task_fields_visible(user, task)
+        # Callers record the view (privacy.access_log) of tasks marked here, once per answer.
+        task.personal_shown = visible >= permissions.TASK_PRIVATE_FIELDS
+    private = iter(TaskOutput([t for t in tasks if t.personal_shown], many=True).data)
+    public = iter(TaskPublicOutput([t for t in tasks if not t.personal_shown], many=True).data)
+    rows = []
+    for task in tasks:
+        if task.personal_shown:
+            data = dict(next(private))
+        else:
+            # The free text is not shown before a claim (as on the web page).
+            data = {**next(public), "details": ""}
+        rows.append(_without_private_notes(data, task, user, confidential))
+    return rows
+
+
+def task_data(task, *, user, volunteer, distance_m=None, confidential=None) -> dict:
+    """One task as tasks_data shows it."""
     task.distance_m = getattr(task, "distance_m", distance_m)
-    task.held_by_me = task.volunteer_id == volunteer.pk
-    # One rule for the web page and the API: permissions.task_fields_visible.
-    visible = permissions.task_fields_visible(user, task)
-    # Callers record the view (privacy.access_log) of tasks marked here, once per answer.
-    task.personal_shown = visible >= permissions.TASK_PRIVATE_FIELDS
-    if task.personal_shown:
-        data = TaskOutput(task).data
-    else:
-        data = TaskPublicOutput(task).data
-        data["details"] = ""  # the free text, not shown before a claim (as on the web page)
-    return _without_private_notes(data, task, user, confidential)
+    return tasks_data([task], user=user, volunteer=volunteer, confidential=confidential)[0]
 
 
 def _record_task_views(user, tasks) -> None:
@@ -248,71 +264,65 @@ class TaskListView(TaskViewMixin, GenericAPIView):
     )
     def get(self, request):
         volunteer = self.volunteer
+        # Cached per volunteer, query and language until the group changes (requests.list_cache);
+        # the entry holds public fields only. A hit needs neither the group's kinds nor the
+        # query checked: only a valid query was stored, and a change of kinds bumps the group.
+        parts = (
+            "api",
+            *list_cache.volunteer_part(volunteer),
+            get_language(),
+            request.build_absolute_uri(),
+        )
+        version, cached = list_cache.lookup(group_id=volunteer.group_id, parts=parts)
+        if cached is not None:
+            page = cached["page"]
+            rows = self._with_my_details(page["results"], frozenset(cached["confidential"]))
+            return Response({**page, "results": rows})
         kinds = task_kinds(volunteer=volunteer)
         query = TaskListQuery(
             data=request.query_params, context={"kinds": {slug for slug, _label in kinds.choices}}
         )
         query.is_valid(raise_exception=True)
-        # Cached per volunteer, kinds, filter, page and language until the group changes
-        # (requests.list_cache); the entry holds public fields only.
-        parts = (
-            "api",
-            volunteer.pk,
-            volunteer.base_latitude,
-            volunteer.base_longitude,
-            get_language(),
-            list_cache.kinds_part(kinds),
-            request.build_absolute_uri(),
-        )
-        version, cached = list_cache.lookup(group_id=volunteer.group_id, parts=parts)
-        if cached is not None:
-            rows = self._with_my_details(cached["results"], kinds)
-            return Response({**cached, "results": rows})
         tasks = tasks_for_volunteer(
             volunteer=volunteer, kind=query.validated_data.get("kind"), hidden_kinds=kinds.hidden
         ).select_related("neighbor")
         page = self.paginate_queryset(tasks)
-        data = [
-            task_data(task, user=request.user, volunteer=volunteer, confidential=kinds.confidential)
-            for task in page
-        ]
+        data = tasks_data(
+            page, user=request.user, volunteer=volunteer, confidential=kinds.confidential
+        )
         _record_task_views(request.user, page)
         response = self.get_paginated_response(data)
-        public = {
-            **response.data,
-            "results": [
-                # As task_data shows a task not held: the free text empty.
-                _without_private_notes(
-                    {**TaskPublicOutput(task).data, "details": ""},
-                    task,
-                    request.user,
-                    kinds.confidential,
-                )
-                for task in page
-            ],
-        }
-        list_cache.store(group_id=volunteer.group_id, parts=parts, version=version, value=public)
+        # As tasks_data shows a task not held: the free text empty.
+        public_rows = [
+            _without_private_notes({**row, "details": ""}, task, request.user, kinds.confidential)
+            for row, task in zip(TaskPublicOutput(page, many=True).data, page, strict=True)
+        ]
+        list_cache.store(
+            group_id=volunteer.group_id,
+            parts=parts,
+            version=version,
+            value={
+                "page": {**response.data, "results": public_rows},
+                "confidential": sorted(kinds.confidential),
+            },
+        )
         return response
 
-    def _with_my_details(self, rows: list[dict], kinds) -> list[dict]:
+    def _with_my_details(self, rows: list[dict], confidential: frozenset[str]) -> list[dict]:
         """Cached rows are public; the tasks I hold get their resident's details, read now."""
         held = {str(row["id"]): row for row in rows if row["held_by_me"]}
         if not held:
             return rows
         volunteer = self.volunteer
         mine = list(tasks_held_by(volunteer=volunteer, pks=list(held)))
-        fresh = {
-            str(task.pk): task_data(
-                task,
-                user=self.request.user,
-                volunteer=volunteer,
-                distance_m=held[str(task.pk)]["distance_m"],
-                confidential=kinds.confidential,
-            )
-            for task in mine
-        }
+        for task in mine:
+            task.distance_m = held[str(task.pk)]["distance_m"]
+        fresh = tasks_data(
+            mine, user=self.request.user, volunteer=volunteer, confidential=confidential
+        )
+        by_id = {str(row["id"]): row for row in fresh}
         _record_task_views(self.request.user, mine)
-        return [fresh.get(str(row["id"]), row) for row in rows]
+        return [by_id.get(str(row["id"]), row) for row in rows]
 
 
 class TaskDetailView(TaskViewMixin, APIView):

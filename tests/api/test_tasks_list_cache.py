@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from requests.models import RequestKind
 from requests.services import help_request_claim
 from tests import factories
 from tests.api.conftest import token_client
@@ -80,3 +81,35 @@ def test_each_volunteer_has_their_own_entry(volunteer, help_request, group):
     _n, theirs = _get(token_client(other.user))
     assert mine["results"] and mine["results"][0]["held_by_me"]
     assert all(row["id"] != str(help_request.pk) for row in theirs["results"])
+
+
+def test_a_hit_costs_the_token_and_my_tasks_read_live(volunteer, help_request, neighbor):
+    client = token_client(volunteer.user)
+    _get(client)
+    reused, _body = _get(client)
+    # The token (with its user, group and profile) only: no kinds, blocks, count or list.
+    assert reused == 1
+    help_request_claim(help_request=help_request, volunteer=volunteer)
+    _get(client)
+    reused, body = _get(client)
+    # And for the task I hold: its resident read now, and the record that I saw them.
+    assert reused == 3
+    assert body["results"][0]["neighbor"]["name"] == neighbor.name
+
+
+def test_a_kind_withdrawn_is_refused_at_once(volunteer, help_request):
+    client = token_client(volunteer.user)
+    assert client.get("/api/v1/tasks/", {"kind": "medicine"}).status_code == 200
+    medicine = RequestKind.objects.get(group=None, slug="medicine")
+    medicine.is_active = False
+    medicine.save()
+    response = client.get("/api/v1/tasks/", {"kind": "medicine"})
+    assert response.status_code == 400
+    assert "kind" in response.json()
+
+
+def test_an_invalid_query_is_refused_every_time(volunteer, help_request):
+    client = token_client(volunteer.user)
+    for _attempt in range(2):
+        assert client.get("/api/v1/tasks/", {"kind": "weapons"}).status_code == 400
+        assert client.get("/api/v1/tasks/", {"page": "9"}).status_code == 404

@@ -149,7 +149,7 @@ def test_task_list_query_count_does_not_grow_with_tasks(
     many, shown_many = _count_queries(volunteer_client, django_assert_max_num_queries)
     assert (shown_few, shown_many) == (3, 20)
     assert few == many
-    # Session, user, profile, the group's kinds, my blocks, count, page: nothing per row.
-    # (Kind names come from a per-process cache, warm by now.)
-    with django_assert_max_num_queries(7):
+    # Session, user (with group and profile), the group's kinds, my blocks, count, page:
+    # nothing per row. (Kind names come from a per-process cache, warm by now.)
+    with django_assert_max_num_queries(6):
         volunteer_client.get("/tasks/")
