@@ -17,6 +17,11 @@ threads = int(os.environ.get("GUNICORN_THREADS") or 1)
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = 20
 keepalive = 5
+# Django is imported once, in the master: a worker started later (max_requests below, or after
+# a crash) is a fork ready in milliseconds, not a second of imports while the other workers
+# carry every request (bench/tasks_throughput.py saw that second as its p99). Nothing opens a
+# database or Redis connection at import, so no socket is shared across the fork.
+preload_app = True
 # Recycle workers now and then, so a slow leak never grows for days.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS") or 2000)
 max_requests_jitter = max_requests // 10

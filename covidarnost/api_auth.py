@@ -31,9 +31,11 @@ class TokenAuthentication(KnoxTokenAuthentication):
         # knox's lookup (pinned to knox 5): the key prefix finds the candidates, the digest of
         # the whole token decides, compared in constant time.
         token = token.decode("utf-8")
-        candidates = get_token_model().objects.filter(
-            token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH]
-        ).select_related("user__group", "user__volunteer")
+        candidates = (
+            get_token_model()
+            .objects.filter(token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH])
+            .select_related("user__group", "user__volunteer")
+        )
         for auth_token in candidates:
             if self._cleanup_token(auth_token):
                 continue

@@ -422,6 +422,10 @@ ADMIN_SITE_HEADER = _("Covidarnost: organizers")
 # Off without Redis: a per-process memory cache would not see other processes' changes.
 # See requests/list_cache.py.
 TASK_LIST_CACHE_SECONDS = env.int("TASK_LIST_CACHE_SECONDS", default=15 if REDIS_URL else 0)
+# Who saw whom (privacy.access_log): the same person shown the same resident through the same
+# channel again within the same slot of this many seconds is one row, not one per refresh.
+# 0: a row for every view.
+ACCESS_LOG_REPEAT_SECONDS = env.int("ACCESS_LOG_REPEAT_SECONDS", default=600)
 # Personal details of a delivered task stay visible to its volunteer this long.
 DELIVERED_DETAILS_VISIBLE_HOURS = env.int("DELIVERED_DETAILS_VISIBLE_HOURS", default=24)
 

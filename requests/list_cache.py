@@ -4,9 +4,9 @@ The list is read far more often than it changes (every volunteer opens it again 
 request changes a few times in its life), and building it costs four SQL queries and most of
 the page's rendering. Each group has a version number in the cache; every change that can
 alter a list of the group bumps it (help-request transitions and saves, blocks, volunteers'
-blocks and settings, the group's kinds of request), and an entry is used only while its version is current. Entries also
-expire after TASK_LIST_CACHE_SECONDS, a bound on staleness should a change ever bypass the
-bumps (a raw UPDATE, or a bump lost while Redis was down).
+blocks and settings, the group's kinds of request), and an entry is used only while its
+version is current. Entries also expire after TASK_LIST_CACHE_SECONDS, a bound on staleness
+should a change ever bypass the bumps (a raw UPDATE, or a bump lost while Redis was down).
 
 Entries hold what every member of the group may see (kinds, block addresses, distances, due
 times, status), never a resident's details: those are read live for the tasks a volunteer

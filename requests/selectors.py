@@ -97,18 +97,40 @@ def tasks_for_volunteer(
 
 
 def tasks_held_by(*, volunteer: Volunteer, pks) -> QuerySet[HelpRequest]:
-    """The tasks among pks that the volunteer holds now (claimed or bought), with block and
-    resident: the rows of a cached task list that need the resident's details read afresh.
+    """The tasks among pks that the volunteer holds now (claimed or bought), with what a
+    cached task list lacks: the private fields (requests.api.serializers.TaskPrivateOutput)
+    and what decides whether they are shown (permissions.can_see_personal_details, and the
+    kind for a consultation's notes). Nothing more is read: the cached row has the rest.
 
-    The same rows as tasks_for_volunteer's first bucket, without its ordering and distance
-    (the cached row keeps those): a held task stays whatever its kind.
+    The same rows as tasks_for_volunteer's first bucket: a held task stays whatever its kind.
     """
-    return HelpRequest.objects.filter(
-        pk__in=pks,
-        volunteer=volunteer,
-        status__in=IN_HAND,
-        block__group_id=volunteer.group_id,
-    ).select_related("block", "neighbor")
+    return (
+        HelpRequest.objects.filter(
+            pk__in=pks,
+            volunteer=volunteer,
+            status__in=IN_HAND,
+            block__group_id=volunteer.group_id,
+        )
+        .select_related("neighbor")
+        .only(*HELD_TASK_FIELDS)
+    )
+
+
+# TaskPrivateOutput's fields and the visibility rule's: a field missing here would be read
+# with one more query per task (tests/api/test_tasks_list_cache.py counts them).
+HELD_TASK_FIELDS = (
+    "id",
+    "status",
+    "kind",
+    "volunteer_id",
+    "delivered_at",
+    "details",
+    "code_word",
+    *(
+        f"neighbor__{name}"
+        for name in ("id", "name", "flat", "entrance", "floor", "phone", "notes")
+    ),
+)
 
 
 # --- Overdue: the one rule ----------------------------------------------------------------

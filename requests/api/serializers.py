@@ -201,9 +201,8 @@ class TaskPublicOutput(serializers.Serializer):
     held_by_me = serializers.BooleanField()
 
 
-class TaskOutput(TaskPublicOutput):
-    """A task; `details`, `neighbor` and `code_word` appear only while the caller holds it
-    (and for a day after delivery): permissions.task_fields_visible decides."""
+class TaskPrivateOutput(serializers.Serializer):
+    """What only the holder of a task sees (permissions.TASK_PRIVATE_FIELDS)."""
 
     details = serializers.CharField(
         help_text=_(
@@ -213,6 +212,11 @@ class TaskOutput(TaskPublicOutput):
     )
     neighbor = NeighborOutput(required=False)
     code_word = serializers.CharField(required=False)
+
+
+class TaskOutput(TaskPublicOutput, TaskPrivateOutput):
+    """A task; `details`, `neighbor` and `code_word` appear only while the caller holds it
+    (and for a day after delivery): permissions.task_fields_visible decides."""
 
 
 class RequestCreatedOutput(serializers.Serializer):

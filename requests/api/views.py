@@ -35,6 +35,7 @@ from requests.api.serializers import (
     RequestInput,
     TaskListQuery,
     TaskOutput,
+    TaskPrivateOutput,
     TaskPublicOutput,
 )
 from requests.selectors import (
@@ -178,48 +179,58 @@ def _without_private_notes(data: dict, help_request, user, confidential=None) ->
     return data
 
 
-def tasks_data(tasks, *, user, volunteer, confidential=None) -> list[dict]:
-    """The tasks as this volunteer may see them, in their order: personal details only while
-    they hold it, and a consultation's notes only for the consultant holding it.
+def _private_parts(tasks, *, user, volunteer) -> list[dict | None]:
+    """Each task's private fields (TaskPrivateOutput) if the user may see them now, else None.
 
-    Each task needs `distance_m` set (None without a base). The tasks shown with details and
-    those shown without are each serialised by one serializer: DRF copies a serializer's fields
-    for every instance, which cost more than the rest of an API list.
+    Marks each task `held_by_me`, and `personal_shown` for the record of who saw whom
+    (callers pass the tasks to _record_task_views, once per answer).
     """
-    tasks = list(tasks)
     for task in tasks:
         task.held_by_me = task.volunteer_id == volunteer.pk
         # One rule for the web page and the API: permissions.task_fields_visible.
         visible = permissions.task_fields_visible(user, task)
-        # Callers record the view (privacy.access_log) of tasks marked here, once per answer.
         task.personal_shown = visible >= permissions.TASK_PRIVATE_FIELDS
-    private = iter(TaskOutput([t for t in tasks if t.personal_shown], many=True).data)
-    public = iter(TaskPublicOutput([t for t in tasks if not t.personal_shown], many=True).data)
-    rows = []
-    for task in tasks:
-        if task.personal_shown:
-            data = dict(next(private))
-        else:
-            # The free text is not shown before a claim (as on the web page).
-            data = {**next(public), "details": ""}
-        rows.append(_without_private_notes(data, task, user, confidential))
-    return rows
+    # One serializer for all: DRF copies a serializer's fields for every instance.
+    shown = iter(TaskPrivateOutput([t for t in tasks if t.personal_shown], many=True).data)
+    return [next(shown) if task.personal_shown else None for task in tasks]
+
+
+def _task_row(public: dict, task, private: dict | None, user, confidential) -> dict:
+    """A task's answer: its public fields, and its private ones when shown. Otherwise the free
+    text is empty (as on the web page); a consultation's notes only for the consultant."""
+    data = {**public, "details": "", **(private or {})}
+    return _without_private_notes(data, task, user, confidential)
+
+
+def _task_rows(tasks, *, user, volunteer, confidential=None) -> tuple[list[dict], list[dict]]:
+    """The tasks as this volunteer may see them, and as anyone of the group may (for the
+    cache), in their order. Each task needs `distance_m` set (None without a base)."""
+    tasks = list(tasks)
+    privates = _private_parts(tasks, user=user, volunteer=volunteer)
+    publics = TaskPublicOutput(tasks, many=True).data
+    shown, public = [], []
+    for row, task, private in zip(publics, tasks, privates, strict=True):
+        shown.append(_task_row(row, task, private, user, confidential))
+        public.append(_task_row(row, task, None, user, confidential))
+    return shown, public
 
 
 def task_data(task, *, user, volunteer, distance_m=None, confidential=None) -> dict:
-    """One task as tasks_data shows it."""
+    """One task as this volunteer may see it: personal details only while they hold it, and
+    a consultation's notes only for the consultant holding it."""
     task.distance_m = getattr(task, "distance_m", distance_m)
-    return tasks_data([task], user=user, volunteer=volunteer, confidential=confidential)[0]
+    shown, _public = _task_rows([task], user=user, volunteer=volunteer, confidential=confidential)
+    return shown[0]
 
 
-def _record_task_views(user, tasks) -> None:
+def _record_task_views(user, tasks, *, group_id=None) -> None:
     shown = [task for task in tasks if getattr(task, "personal_shown", False)]
     if shown:
         record_personal_data_view(
             viewer=user,
             neighbors=[task.neighbor for task in shown],
             channel=ViewChannel.API_TASK,
-            group_id=shown[0].block.group_id,
+            group_id=group_id if group_id is not None else shown[0].block.group_id,
         )
 
 
@@ -287,16 +298,11 @@ class TaskListView(TaskViewMixin, GenericAPIView):
             volunteer=volunteer, kind=query.validated_data.get("kind"), hidden_kinds=kinds.hidden
         ).select_related("neighbor")
         page = self.paginate_queryset(tasks)
-        data = tasks_data(
+        data, public_rows = _task_rows(
             page, user=request.user, volunteer=volunteer, confidential=kinds.confidential
         )
         _record_task_views(request.user, page)
         response = self.get_paginated_response(data)
-        # As tasks_data shows a task not held: the free text empty.
-        public_rows = [
-            _without_private_notes({**row, "details": ""}, task, request.user, kinds.confidential)
-            for row, task in zip(TaskPublicOutput(page, many=True).data, page, strict=True)
-        ]
         list_cache.store(
             group_id=volunteer.group_id,
             parts=parts,
@@ -309,20 +315,26 @@ class TaskListView(TaskViewMixin, GenericAPIView):
         return response
 
     def _with_my_details(self, rows: list[dict], confidential: frozenset[str]) -> list[dict]:
-        """Cached rows are public; the tasks I hold get their resident's details, read now."""
-        held = {str(row["id"]): row for row in rows if row["held_by_me"]}
+        """Cached rows are public; the tasks I hold get their private fields, read now."""
+        held = [row["id"] for row in rows if row["held_by_me"]]
         if not held:
             return rows
-        volunteer = self.volunteer
-        mine = list(tasks_held_by(volunteer=volunteer, pks=list(held)))
-        for task in mine:
-            task.distance_m = held[str(task.pk)]["distance_m"]
-        fresh = tasks_data(
-            mine, user=self.request.user, volunteer=volunteer, confidential=confidential
+        volunteer, user = self.volunteer, self.request.user
+        mine = {str(task.pk): task for task in tasks_held_by(volunteer=volunteer, pks=held)}
+        privates = dict(
+            zip(
+                mine,
+                _private_parts(list(mine.values()), user=user, volunteer=volunteer),
+                strict=True,
+            )
         )
-        by_id = {str(row["id"]): row for row in fresh}
-        _record_task_views(self.request.user, mine)
-        return [by_id.get(str(row["id"]), row) for row in rows]
+        _record_task_views(user, mine.values(), group_id=volunteer.group_id)
+        return [
+            _task_row(row, mine[row["id"]], privates[row["id"]], user, confidential)
+            if row["id"] in mine
+            else row
+            for row in rows
+        ]
 
 
 class TaskDetailView(TaskViewMixin, APIView):
