@@ -61,10 +61,13 @@ def test_a_view_rolled_back_is_recorded_next_time(
     volunteer, neighbor, django_capture_on_commit_callbacks
 ):
     with time_machine.travel(SLOT_START, tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            with suppress(RuntimeError), transaction.atomic():
-                _record(volunteer.user, neighbor)
-                raise RuntimeError("the page failed after the read")
+        with (
+            django_capture_on_commit_callbacks(execute=True),
+            suppress(RuntimeError),
+            transaction.atomic(),
+        ):
+            _record(volunteer.user, neighbor)
+            raise RuntimeError("the page failed after the read")
         assert not PersonalDataView.objects.exists()
         with django_capture_on_commit_callbacks(execute=True):
             assert _record(volunteer.user, neighbor) == 1
