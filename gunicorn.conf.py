@@ -4,6 +4,7 @@ directory by itself: `gunicorn covidarnost.wsgi` is the whole command).
 WEB_CONCURRENCY   worker processes (default 2 × CPUs + 1, at most 8)
 GUNICORN_THREADS  threads per worker (default 1: sync workers; >1 switches to gthread)
 GUNICORN_TIMEOUT  seconds before a stuck worker is restarted (default 30)
+GUNICORN_MAX_REQUESTS  requests before a worker is replaced by a fresh fork (default 10,000)
 PORT              port to listen on, all interfaces (default 8000); GUNICORN_BIND overrides
 FORWARDED_ALLOW_IPS  proxies trusted for X-Forwarded-Proto (default 127.0.0.1)
 """
@@ -22,8 +23,18 @@ keepalive = 5
 # carry every request (bench/tasks_throughput.py saw that second as its p99). Nothing opens a
 # database or Redis connection at import, so no socket is shared across the fork.
 preload_app = True
-# Recycle workers now and then, so a slow leak never grows for days.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS") or 2000)
+
+
+def when_ready(server):
+    # After the app is loaded and before the first fork (covidarnost/warmup.py).
+    from covidarnost.warmup import warm_up
+
+    warm_up()
+
+
+# Recycle workers now and then, so a slow leak never grows for days: hours at a group's usual
+# load, minutes at a peak (2,000 recycled each worker every 10 s under the bench's 200/s).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS") or 10000)
 max_requests_jitter = max_requests // 10
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # JSON lines on stdout/stderr, without client addresses (covidarnost/gunicorn_logging.py).
