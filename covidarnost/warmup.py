@@ -9,7 +9,6 @@ spending its first requests building them while clients wait. Nothing here opens
 from __future__ import annotations
 
 from django.conf import settings
-from django.template import engines
 from django.template.loader import get_template
 from django.urls import get_resolver, reverse
 from django.utils import translation
@@ -31,6 +30,5 @@ def warm_up() -> None:
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             translation.gettext("Tasks")  # loads the catalog of the language
-    engines.all()
     for name in TEMPLATES:
         get_template(name)

@@ -5,6 +5,7 @@ import os
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 
 from tests import factories
 from volunteers.models import VolunteerStatus
@@ -40,6 +41,24 @@ def _empty_cache():
     with contextlib.suppress(Exception):
         cache.clear()
     yield
+
+
+# A Redis cache nobody answers on (port 1), with short timeouts: the app's behaviour when the
+# cache is down, in one place for every test that needs it.
+CACHE_DOWN = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+
+
+@pytest.fixture
+def cache_down():
+    # Restored when this fixture ends, before the fixtures that clear the cache end.
+    with override_settings(CACHES=CACHE_DOWN):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -175,15 +175,7 @@ def test_throttle_keys_hold_no_raw_address_or_username(user):
     assert not any("203.0.113.77" in key or "hotline" in key for key in keys)
 
 
-@override_settings(
-    CACHES={
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
-)
+@pytest.mark.usefixtures("cache_down")
 def test_cache_outage_keeps_sign_in_working_and_throttled_in_memory(user, caplog):
     with caplog.at_level(logging.WARNING, logger="covidarnost.api_throttles"):
         ok = APIClient(REMOTE_ADDR="10.9.9.9").post(

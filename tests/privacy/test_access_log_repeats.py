@@ -2,7 +2,6 @@
 ACCESS_LOG_REPEAT_SECONDS. A new slot, another channel or another viewer is a new row; a view
 rolled back with its page is recorded next time; with the cache down every view is written."""
 
-import socket
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 
@@ -73,19 +72,10 @@ def test_a_view_rolled_back_is_recorded_next_time(
             assert _record(volunteer.user, neighbor) == 1
 
 
+@pytest.mark.usefixtures("cache_down")
 def test_every_view_is_written_with_the_cache_down(
-    volunteer, neighbor, settings, django_capture_on_commit_callbacks
+    volunteer, neighbor, django_capture_on_commit_callbacks
 ):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
     for _view in range(2):
         with django_capture_on_commit_callbacks(execute=True):
             assert _record(volunteer.user, neighbor) == 1

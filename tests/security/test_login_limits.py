@@ -4,7 +4,7 @@ known and unknown phones, and an organizer's new password lifts the lock."""
 
 import pytest
 from django.contrib.auth.hashers import MD5PasswordHasher
-from django.test import Client, override_settings
+from django.test import Client
 from rest_framework.test import APIClient
 
 from users.models import LoginFailure
@@ -108,15 +108,7 @@ def test_counters_hold_no_name_phone_or_address(request):
             assert secret not in key.lower()
 
 
-@override_settings(
-    CACHES={
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
-)
+@pytest.mark.usefixtures("cache_down")
 def test_counters_hold_without_redis(organizer):
     for _ in range(3):
         web("organizer", "wrong", address="10.0.6.1")

@@ -5,7 +5,6 @@ and the page still works with the cache down."""
 from __future__ import annotations
 
 import re
-import socket
 
 import pytest
 from django.db import connection
@@ -150,17 +149,8 @@ def test_a_list_built_during_a_change_is_not_served(group):
     assert list_cache.lookup(group_id=group.pk, parts=parts)[1] == "new rows"
 
 
-def test_the_page_works_with_the_cache_down(volunteer_client, help_request, settings):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
+@pytest.mark.usefixtures("cache_down")
+def test_the_page_works_with_the_cache_down(volunteer_client, help_request):
     response = volunteer_client.get("/tasks/")
     assert response.status_code == 200
     assert str(help_request.pk) in _task_ids(response)
